@@ -1,0 +1,58 @@
+// Opens the database the config names: embedded PGlite (no URL), node-postgres (a postgres:// URL), or
+// @vercel/postgres (on Vercel with a Vercel/Neon URL). Everyone else gets a Drizzle `Database` for queries and a
+// `SqlClient` for the queue's hand-written hot statements and LISTEN/NOTIFY.
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** A Drizzle database or transaction; domain functions take it first so tests can pass a transaction. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type DriverKind = 'pglite' | 'node-postgres' | 'vercel-postgres';
+
+export interface SqlClient {
+  readonly driver: DriverKind;
+  /** Runs one statement. `name` makes node-postgres prepare it once per connection (hot statements). */
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], name?: string): Promise<Row[]>;
+  /** Calls `onNotify` on each NOTIFY on `channel`; resolves to an unsubscribe function. Null where unsupported. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<(() => Promise<void>) | null>;
+}
+
+export interface DatabaseHandle {
+  readonly driver: DriverKind;
+  readonly db: Database;
+  readonly sql: SqlClient;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string };
+
+/** Vercel Postgres (Neon) speaks over WebSockets in serverless functions; plain TCP pools exhaust its connections. */
+export function chooseDriver(target: DatabaseTarget, options: { isVercel: boolean }): DriverKind {
+  if (target.kind === 'embedded') return 'pglite';
+  const host = safeHost(target.url);
+  const isVercelPostgres = host.endsWith('.neon.tech') || host.endsWith('.vercel-storage.com');
+  return options.isVercel && isVercelPostgres ? 'vercel-postgres' : 'node-postgres';
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+export async function openDatabase(target: DatabaseTarget, options: { isVercel: boolean; poolSize?: number }): Promise<DatabaseHandle> {
+  const driver = chooseDriver(target, options);
+  if (target.kind === 'embedded') {
+    const { openPglite } = await import('./drivers/pglite');
+    return openPglite(target.dataDir);
+  }
+  if (driver === 'vercel-postgres') {
+    const { openVercelPostgres } = await import('./drivers/vercel-postgres');
+    return openVercelPostgres(target.url);
+  }
+  const { openNodePostgres } = await import('./drivers/node-postgres');
+  return openNodePostgres(target.url, { poolSize: options.poolSize ?? 20 });
+}

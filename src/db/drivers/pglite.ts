@@ -1,0 +1,52 @@
+// Embedded PostgreSQL (PGlite, WebAssembly) for a bare machine. One instance per data directory per process:
+// PGlite is single-connection, and Next's dev server re-evaluates modules on reload, so the instance lives on
+// globalThis and every reload reuses it instead of opening the directory twice.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import type { Database, DatabaseHandle, SqlClient } from '../client';
+import * as schema from '../schema';
+import { migrateDatabase } from '../migrate';
+
+const registry = ((globalThis as { __embeddedDatabases?: Map<string, Promise<DatabaseHandle>> }).__embeddedDatabases ??=
+  new Map());
+
+/** Opens (once per process) and migrates the embedded database in `dataDir`; `memory://` keeps it in memory. */
+export function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  let handle = registry.get(dataDir);
+  if (!handle) {
+    handle = createHandle(dataDir);
+    registry.set(dataDir, handle);
+    handle.catch(() => registry.delete(dataDir));
+  }
+  return handle;
+}
+
+async function createHandle(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  const client = await PGlite.create(inMemory ? undefined : dataDir);
+  const db = drizzle(client, { schema }) as unknown as Database;
+  const sql: SqlClient = {
+    driver: 'pglite',
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const result = await client.query<Row>(text, params as unknown[] | undefined);
+      return result.rows;
+    },
+    async listen(channel, onNotify) {
+      const unsubscribe = await client.listen(channel, onNotify);
+      return async () => unsubscribe();
+    },
+  };
+  const handle: DatabaseHandle = {
+    driver: 'pglite',
+    db,
+    sql,
+    async close() {
+      registry.delete(dataDir);
+      await client.close();
+    },
+  };
+  await migrateDatabase(handle);
+  return handle;
+}

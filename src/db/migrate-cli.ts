@@ -1,0 +1,14 @@
+// `npm run db:migrate`: applies drizzle/ to the configured database (or the embedded one) and exits.
+import { getConfig } from '../env';
+import { openDatabase } from './client';
+import { migrateDatabase } from './migrate';
+
+const config = getConfig();
+const handle = await openDatabase(config.database, { isVercel: config.isVercel, poolSize: 2 });
+try {
+  await migrateDatabase(handle);
+  const where = config.database.kind === 'embedded' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL';
+  console.log(`Migrations applied to the ${where}.`);
+} finally {
+  await handle.close();
+}

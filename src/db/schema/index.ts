@@ -1,0 +1,6 @@
+export * from './users';
+export * from './documents';
+export * from './webhooks';
+export * from './logs';
+export * from './email';
+export * from './jobs';

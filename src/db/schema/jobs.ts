@@ -1,0 +1,65 @@
+// The local provider's queue. Hot statements live in src/jobs/providers/local/sql/, each with its reasoning;
+// every one of them is served by an index declared here.
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const JOB_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const backgroundJobs = pgTable(
+  'background_jobs',
+  {
+    // bigint identity, not uuid: smaller index entries and monotonic inserts keep the claim index compact.
+    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    jobId: text('job_id').notNull(),
+    eventName: text('event_name').notNull(),
+    payload: jsonb('payload').notNull(),
+    status: text('status', { enum: JOB_STATUSES }).notNull().default('PENDING'),
+    /** Attempts started so far; also the fencing token a worker presents to complete, fail or memoize. */
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedBy: text('locked_by'),
+    /** Lease end; a PROCESSING job past it is claimable again (its worker is presumed dead). */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    concurrencyKey: text('concurrency_key'),
+    dedupeKey: text('dedupe_key'),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (table) => [
+    // dispatch({ id }) and cron slots: ON CONFLICT (dedupe_key) DO NOTHING.
+    uniqueIndex('background_jobs_dedupe_key_key').on(table.dedupeKey),
+    // claim-jobs, branch 1: due PENDING jobs in run_at order. Partial, so finished rows never enter it.
+    index('background_jobs_pending_run_at_idx').on(table.runAt, table.id).where(sql`${table.status} = 'PENDING'`),
+    // claim-jobs, branch 2, and concurrency counting: PROCESSING jobs by lease end, per definition and key.
+    index('background_jobs_processing_idx')
+      .on(table.jobId, table.concurrencyKey, table.lockedUntil)
+      .where(sql`${table.status} = 'PROCESSING'`),
+    index('background_jobs_processing_lease_idx').on(table.lockedUntil).where(sql`${table.status} = 'PROCESSING'`),
+    // Retention deletes COMPLETED jobs by age.
+    index('background_jobs_completed_at_idx').on(table.completedAt).where(sql`${table.status} = 'COMPLETED'`),
+    check('background_jobs_status_check', sql`${table.status} in ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED')`),
+  ],
+);
+
+export const backgroundJobTasks = pgTable(
+  'background_job_tasks',
+  {
+    jobId: bigint('job_id', { mode: 'bigint' })
+      .notNull()
+      .references(() => backgroundJobs.id, { onDelete: 'cascade' }),
+    /** The step id from step.run/sleep/sendEvent: stable forever, it keys the memo. */
+    stepId: text('step_id').notNull(),
+    status: text('status', { enum: ['COMPLETED', 'FAILED'] }).notNull(),
+    output: jsonb('output'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // The primary key serves the only lookup: all memos of one job.
+  (table) => [primaryKey({ columns: [table.jobId, table.stepId] })],
+);

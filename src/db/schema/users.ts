@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stored lower-cased so the unique index is case-insensitive without citext (absent from PGlite by default). */
+    email: text('email').notNull(),
+    name: text('name'),
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    role: text('role', { enum: ['USER', 'ADMIN'] }).notNull().default('USER'),
+    passwordHash: text('password_hash'),
+    /** SHA-256 of the API key; the key itself is shown once and never stored. */
+    apiKeyHash: text('api_key_hash'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('users_email_key').on(table.email),
+    // API authentication looks a user up by key hash on every request.
+    uniqueIndex('users_api_key_hash_key').on(table.apiKeyHash),
+    check('users_role_check', sql`${table.role} in ('USER', 'ADMIN')`),
+  ],
+);
+
+/** Single-use tokens for email verification and password reset, stored hashed (OWASP forgot-password guidance). */
+export const userTokens = pgTable(
+  'user_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['VERIFY_EMAIL', 'RESET_PASSWORD'] }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Redeeming a token looks it up by hash.
+    uniqueIndex('user_tokens_token_hash_key').on(table.tokenHash),
+    index('user_tokens_user_id_idx').on(table.userId),
+    check('user_tokens_kind_check', sql`${table.kind} in ('VERIFY_EMAIL', 'RESET_PASSWORD')`),
+  ],
+);

@@ -1,0 +1,211 @@
+// The only module that reads process.env. Every setting is parsed once by one zod schema into typed config;
+// a wrong value stops start-up with one message naming the variable and what it accepts.
+import { z } from 'zod';
+
+/** Names the seeds used; each is accepted as an alias of ours. Ours wins when both are set. */
+const ALIASES: Record<string, readonly string[]> = {
+  JOBS_PROVIDER: ['NEXT_PRIVATE_JOBS_PROVIDER'],
+  DATABASE_URL: ['POSTGRES_URL', 'NEXT_PRIVATE_DATABASE_URL'],
+  REDIS_URL: ['NEXT_PRIVATE_REDIS_URL'],
+  REDIS_PREFIX: ['NEXT_PRIVATE_REDIS_PREFIX'],
+  BULLMQ_CONCURRENCY: ['NEXT_PRIVATE_BULLMQ_CONCURRENCY'],
+  INNGEST_EVENT_KEY: ['NEXT_PRIVATE_INNGEST_EVENT_KEY'],
+  INNGEST_APP_ID: ['NEXT_PRIVATE_INNGEST_APP_ID'],
+  INTERNAL_WEBAPP_URL: ['NEXT_PRIVATE_INTERNAL_WEBAPP_URL'],
+  PUBLIC_WEBAPP_URL: ['NEXT_PUBLIC_WEBAPP_URL'],
+};
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''], { error: 'expected true or false' })
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
+
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .max(max, `expected at most ${max}`)
+    .default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const optionalHttpUrl = z.preprocess((value) => (value === '' ? undefined : value), httpUrl.optional());
+
+const databaseUrl = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+    .optional(),
+);
+
+const redisUrl = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+    .optional(),
+);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
+    VERCEL: flag,
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'expected fatal, error, warn, info, debug, trace or silent',
+      })
+      .default('info'),
+
+    JOBS_PROVIDER: z.enum(['local', 'bullmq', 'inngest'], { error: 'expected local, bullmq or inngest' }).default('local'),
+    JOBS_MODE: z.enum(['worker', 'serverless'], { error: 'expected worker or serverless' }).optional(),
+    JOBS_SERVER_DISABLED: flag,
+    ONLY_JOB_SERVER: flag,
+    JOBS_CONCURRENCY: positiveInt(10, 1000),
+    JOBS_POLL_INTERVAL_MS: positiveInt(1000, 60_000),
+    JOBS_LEASE_MS: positiveInt(30_000, 3_600_000),
+    JOBS_RETENTION_DAYS: positiveInt(7, 3650),
+    JOBS_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000, 3_600_000),
+    JOBS_SIGNING_SECRET: optionalString.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
+    CRON_SECRET: optionalString.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
+
+    DATABASE_URL: databaseUrl,
+    PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, _ . or -').default('signing-jobs'),
+    BULLMQ_CONCURRENCY: positiveInt(10, 1000),
+
+    INNGEST_EVENT_KEY: optionalString,
+    INNGEST_SIGNING_KEY: optionalString.pipe(z.string().regex(/^signkey-/, 'expected a key starting with signkey-').optional()),
+    INNGEST_APP_ID: z.string().regex(/^[a-z0-9-]+$/, 'expected lower-case letters, digits and -').default('signing-jobs'),
+    INNGEST_DEV: flag,
+
+    PUBLIC_WEBAPP_URL: httpUrl.default('http://localhost:3000'),
+    INTERNAL_WEBAPP_URL: optionalHttpUrl,
+
+    RESEND_API_KEY: optionalString,
+    EMAIL_FROM: z.string().min(3).default('Signing <no-reply@localhost>'),
+    SENTRY_DSN: optionalHttpUrl,
+    WEBHOOK_ALLOW_PRIVATE: flag,
+  })
+  .superRefine((env, ctx) => {
+    const require = (key: keyof typeof env, why: string) => {
+      if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required ${why}` });
+    };
+    if (env.JOBS_PROVIDER === 'bullmq') require('REDIS_URL', 'when JOBS_PROVIDER=bullmq');
+    if (env.JOBS_PROVIDER === 'inngest' && env.NODE_ENV === 'production' && !env.INNGEST_DEV) {
+      require('INNGEST_EVENT_KEY', 'when JOBS_PROVIDER=inngest in production (or set INNGEST_DEV=1)');
+      require('INNGEST_SIGNING_KEY', 'when JOBS_PROVIDER=inngest in production (or set INNGEST_DEV=1)');
+    }
+    if (env.VERCEL) {
+      require(
+        'DATABASE_URL',
+        'on Vercel: an embedded database would live and die with each function instance and lose jobs',
+      );
+    }
+    if (resolveMode(env) === 'serverless' && env.JOBS_PROVIDER === 'local') {
+      require('JOBS_SIGNING_SECRET', 'for the local provider in serverless mode (it signs /api/jobs/run calls)');
+    }
+    if (env.JOBS_SERVER_DISABLED && env.ONLY_JOB_SERVER) {
+      ctx.addIssue({ code: 'custom', path: ['ONLY_JOB_SERVER'], message: 'cannot be true together with JOBS_SERVER_DISABLED' });
+    }
+  });
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+function resolveMode(env: Pick<ParsedEnv, 'JOBS_MODE' | 'VERCEL'>): 'worker' | 'serverless' {
+  return env.JOBS_MODE ?? (env.VERCEL ? 'serverless' : 'worker');
+}
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: ParsedEnv) {
+  return {
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    isVercel: env.VERCEL,
+    logLevel: env.LOG_LEVEL,
+    database: env.DATABASE_URL
+      ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
+      : ({ kind: 'embedded', dataDir: env.PGLITE_DATA_DIR } as const),
+    jobs: {
+      provider: env.JOBS_PROVIDER,
+      mode: resolveMode(env),
+      /** Whether this process runs the worker and scheduler (false: it only enqueues). */
+      runsWorker: !env.JOBS_SERVER_DISABLED,
+      /** Whether this process is a dedicated job server that serves no web traffic. */
+      onlyJobServer: env.ONLY_JOB_SERVER,
+      concurrency: env.JOBS_CONCURRENCY,
+      pollIntervalMs: env.JOBS_POLL_INTERVAL_MS,
+      leaseMs: env.JOBS_LEASE_MS,
+      retentionDays: env.JOBS_RETENTION_DAYS,
+      shutdownTimeoutMs: env.JOBS_SHUTDOWN_TIMEOUT_MS,
+      signingSecret: env.JOBS_SIGNING_SECRET,
+    },
+    cronSecret: env.CRON_SECRET,
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, concurrency: env.BULLMQ_CONCURRENCY },
+    inngest: {
+      appId: env.INNGEST_APP_ID,
+      eventKey: env.INNGEST_EVENT_KEY,
+      signingKey: env.INNGEST_SIGNING_KEY,
+      isDev: env.INNGEST_DEV || (env.NODE_ENV !== 'production' && !env.INNGEST_SIGNING_KEY),
+    },
+    publicWebappUrl: env.PUBLIC_WEBAPP_URL,
+    internalWebappUrl: env.INTERNAL_WEBAPP_URL ?? env.PUBLIC_WEBAPP_URL,
+    email: { resendApiKey: env.RESEND_API_KEY, from: env.EMAIL_FROM },
+    sentryDsn: env.SENTRY_DSN,
+    webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE },
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Applies the seeds' alias names: an alias fills a variable only when ours is unset or empty. */
+function applyAliases(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  const merged = { ...source };
+  for (const [name, aliases] of Object.entries(ALIASES)) {
+    if (merged[name]) continue;
+    const alias = aliases.find((candidate) => merged[candidate]);
+    if (alias) merged[name] = merged[alias];
+  }
+  return merged;
+}
+
+/** Parses an environment (process.env by default) into typed config, or throws one ConfigError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(applyAliases(source));
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const got = source[name];
+      const shown = got === undefined || /SECRET|KEY|URL|DSN/.test(name) ? '' : ` (got "${got}")`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return toConfig(result.data);
+}
+
+let cached: Config | undefined;
+
+/** The process's config, parsed from process.env on first use. */
+export function getConfig(): Config {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Forgets the cached config so the next getConfig() reads process.env again (tests change it between cases). */
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../src/env';
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    parseEnv(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected parseEnv to throw');
+}
+
+describe('parseEnv', () => {
+  it('defaults to the local provider on the embedded database in worker mode', () => {
+    const config = parseEnv({});
+    expect(config.jobs.provider).toBe('local');
+    expect(config.jobs.mode).toBe('worker');
+    expect(config.jobs.runsWorker).toBe(true);
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: '.data/pglite' });
+    expect(config.redis).toEqual({ url: undefined, prefix: 'signing-jobs', concurrency: 10 });
+    expect(config.jobs.concurrency).toBe(10);
+    expect(config.publicWebappUrl).toBe('http://localhost:3000');
+    expect(config.internalWebappUrl).toBe('http://localhost:3000');
+  });
+
+  it('accepts the seeds’ NEXT_PRIVATE_* names as aliases, ours winning when both are set', () => {
+    const config = parseEnv({
+      NEXT_PRIVATE_JOBS_PROVIDER: 'bullmq',
+      NEXT_PRIVATE_REDIS_URL: 'redis://cache:6379',
+      NEXT_PRIVATE_REDIS_PREFIX: 'docs',
+      NEXT_PRIVATE_BULLMQ_CONCURRENCY: '4',
+      NEXT_PRIVATE_INNGEST_APP_ID: 'my-app',
+      NEXT_PRIVATE_INTERNAL_WEBAPP_URL: 'http://web:3000/',
+      POSTGRES_URL: 'postgres://u@db/app',
+    });
+    expect(config.jobs.provider).toBe('bullmq');
+    expect(config.redis).toEqual({ url: 'redis://cache:6379', prefix: 'docs', concurrency: 4 });
+    expect(config.inngest.appId).toBe('my-app');
+    expect(config.internalWebappUrl).toBe('http://web:3000');
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db/app' });
+
+    const both = parseEnv({ JOBS_PROVIDER: 'inngest', NEXT_PRIVATE_JOBS_PROVIDER: 'bullmq' });
+    expect(both.jobs.provider).toBe('inngest');
+  });
+
+  it.each([
+    ['JOBS_PROVIDER', 'sqs', 'expected local, bullmq or inngest'],
+    ['DATABASE_URL', 'mysql://x', 'expected a postgres:// or postgresql:// URL'],
+    ['REDIS_URL', 'http://x', 'expected a redis:// or rediss:// URL'],
+    ['BULLMQ_CONCURRENCY', 'ten', 'expected a whole number'],
+    ['BULLMQ_CONCURRENCY', '0', 'expected at least 1'],
+    ['JOBS_CONCURRENCY', '2.5', 'expected a whole number'],
+    ['JOBS_SERVER_DISABLED', 'yes', 'expected true or false'],
+    ['ONLY_JOB_SERVER', 'maybe', 'expected true or false'],
+    ['PUBLIC_WEBAPP_URL', 'localhost:3000', 'expected an http(s) URL'],
+    ['INTERNAL_WEBAPP_URL', 'ftp://x', 'expected an http(s) URL'],
+    ['CRON_SECRET', 'short', 'expected at least 16 characters'],
+    ['JOBS_SIGNING_SECRET', 'short', 'expected at least 32 characters'],
+    ['JOBS_MODE', 'lambda', 'expected worker or serverless'],
+    ['INNGEST_SIGNING_KEY', 'abc', 'expected a key starting with signkey-'],
+    ['NODE_ENV', 'staging', 'expected development, production or test'],
+    ['LOG_LEVEL', 'loud', 'expected fatal, error, warn, info, debug, trace or silent'],
+  ])('refuses %s=%s, naming the variable and what it accepts', (name, value, expected) => {
+    const message = errorOf({ [name]: value });
+    expect(message).toContain(`${name}: ${expected}`);
+  });
+
+  it('names every bad variable in one message', () => {
+    const message = errorOf({ JOBS_PROVIDER: 'x', BULLMQ_CONCURRENCY: '-1' });
+    expect(message).toMatch(/JOBS_PROVIDER: .*\n.*BULLMQ_CONCURRENCY: /);
+  });
+
+  it('requires REDIS_URL only when the bullmq provider is chosen', () => {
+    expect(errorOf({ JOBS_PROVIDER: 'bullmq' })).toContain('REDIS_URL: required when JOBS_PROVIDER=bullmq');
+    expect(() => parseEnv({ JOBS_PROVIDER: 'local' })).not.toThrow();
+  });
+
+  it('requires Inngest keys in production unless INNGEST_DEV is set', () => {
+    const message = errorOf({ JOBS_PROVIDER: 'inngest', NODE_ENV: 'production' });
+    expect(message).toContain('INNGEST_EVENT_KEY: required');
+    expect(message).toContain('INNGEST_SIGNING_KEY: required');
+    expect(() => parseEnv({ JOBS_PROVIDER: 'inngest', NODE_ENV: 'production', INNGEST_DEV: '1' })).not.toThrow();
+    expect(parseEnv({ JOBS_PROVIDER: 'inngest' }).inngest.isDev).toBe(true);
+  });
+
+  it('refuses the embedded database on Vercel, where it would lose jobs', () => {
+    expect(errorOf({ VERCEL: '1', JOBS_SIGNING_SECRET: 'x'.repeat(32) })).toContain('DATABASE_URL: required on Vercel');
+  });
+
+  it('runs serverless on Vercel and then requires a signing secret for self-dispatch', () => {
+    const message = errorOf({ VERCEL: '1', DATABASE_URL: 'postgres://db/app' });
+    expect(message).toContain('JOBS_SIGNING_SECRET: required for the local provider in serverless mode');
+    const config = parseEnv({ VERCEL: '1', DATABASE_URL: 'postgres://db/app', JOBS_SIGNING_SECRET: 'x'.repeat(32) });
+    expect(config.jobs.mode).toBe('serverless');
+  });
+
+  it('refuses JOBS_SERVER_DISABLED together with ONLY_JOB_SERVER', () => {
+    expect(errorOf({ JOBS_SERVER_DISABLED: 'true', ONLY_JOB_SERVER: 'true' })).toContain('ONLY_JOB_SERVER: cannot be true');
+  });
+
+  it('does not echo secret values in its message', () => {
+    const message = errorOf({ CRON_SECRET: 'hunter2' });
+    expect(message).not.toContain('hunter2');
+  });
+});
