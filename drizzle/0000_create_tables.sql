@@ -135,6 +135,7 @@ CREATE TABLE "background_jobs" (
 	"max_attempts" integer NOT NULL,
 	"run_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"locked_by" text,
+	"lock_token" uuid,
 	"locked_until" timestamp with time zone,
 	"concurrency_key" text,
 	"dedupe_key" text,

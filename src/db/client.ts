@@ -1,6 +1,7 @@
 // Opens the database the config names: embedded PGlite (no URL), node-postgres (a postgres:// URL), or
 // @vercel/postgres (on Vercel with a Vercel/Neon URL). Everyone else gets a Drizzle `Database` for queries and a
 // `SqlClient` for the queue's hand-written hot statements and LISTEN/NOTIFY.
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
@@ -10,10 +11,16 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type DriverKind = 'pglite' | 'node-postgres' | 'vercel-postgres';
 
-export interface SqlClient {
+export interface SqlExecutor {
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], name?: string): Promise<Row[]>;
+}
+
+export interface SqlClient extends SqlExecutor {
   readonly driver: DriverKind;
   /** Runs one statement. `name` makes node-postgres prepare it once per connection (hot statements). */
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], name?: string): Promise<Row[]>;
+  /** Runs `fn` in one transaction on one connection; commits if it resolves, rolls back if it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Calls `onNotify` on each NOTIFY on `channel`; resolves to an unsubscribe function. Null where unsupported. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<(() => Promise<void>) | null>;
 }
@@ -55,4 +62,10 @@ export async function openDatabase(target: DatabaseTarget, options: { isVercel: 
   }
   const { openNodePostgres } = await import('./drivers/node-postgres');
   return openNodePostgres(target.url, { poolSize: options.poolSize ?? 20 });
+}
+
+/** Runs a Drizzle `sql` query on a database or transaction and returns its rows (every driver answers `{ rows }`). */
+export async function executeRows<Row>(db: Database, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Row[] };
+  return result.rows;
 }

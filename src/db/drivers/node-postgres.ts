@@ -21,6 +21,24 @@ export function openNodePostgres(url: string, options: { poolSize: number }): Da
       const result = await pool.query({ text, values: params as unknown[] | undefined, name });
       return result.rows as Row[];
     },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn({
+          async query<Row>(text: string, params?: readonly unknown[], name?: string) {
+            return (await client.query({ text, values: params as unknown[] | undefined, name })).rows as Row[];
+          },
+        });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     async listen(channel, onNotify) {
       const listener = await startListener(url, channel, onNotify);
       listeners.add(listener);

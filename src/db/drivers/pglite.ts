@@ -33,6 +33,15 @@ async function createHandle(dataDir: string): Promise<DatabaseHandle> {
       const result = await client.query<Row>(text, params as unknown[] | undefined);
       return result.rows;
     },
+    transaction(fn) {
+      return client.transaction((tx) =>
+        fn({
+          async query<Row>(text: string, params?: readonly unknown[]) {
+            return (await tx.query<Row>(text, params as unknown[] | undefined)).rows;
+          },
+        }),
+      );
+    },
     async listen(channel, onNotify) {
       const unsubscribe = await client.listen(channel, onNotify);
       return async () => unsubscribe();

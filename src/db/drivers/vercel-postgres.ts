@@ -14,6 +14,24 @@ export function openVercelPostgres(url: string): DatabaseHandle {
       const result = await pool.query(text, params as unknown[] | undefined);
       return result.rows as Row[];
     },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn({
+          async query<Row>(text: string, params?: readonly unknown[]) {
+            return (await client.query(text, params as unknown[] | undefined)).rows as Row[];
+          },
+        });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     async listen() {
       return null;
     },

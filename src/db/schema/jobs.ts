@@ -1,7 +1,7 @@
 // The local provider's queue. Hot statements live in src/jobs/providers/local/sql/, each with its reasoning;
 // every one of them is served by an index declared here.
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const JOB_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -20,6 +20,8 @@ export const backgroundJobs = pgTable(
     maxAttempts: integer('max_attempts').notNull(),
     runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
     lockedBy: text('locked_by'),
+    /** New on every claim; completion, failure, renewal and memo writes must present it (fencing a stale worker). */
+    lockToken: uuid('lock_token'),
     /** Lease end; a PROCESSING job past it is claimable again (its worker is presumed dead). */
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     concurrencyKey: text('concurrency_key'),

@@ -1,0 +1,82 @@
+// Clocks and bounded waits. Every wait in the bench goes through withTimeout or Countdown.wait, so a stuck
+// library fails the run with a message naming what it was waiting for instead of hanging it.
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across the producer and the handler. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** `promise`, or a TimeoutError naming `what` after `ms`. The timer is cleared either way. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`${what}: no result within ${formatSeconds(ms)}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Counts jobs seen by a handler towards a target; wait() fails on a deadline or when progress stalls. */
+export class Countdown {
+  readonly target: number;
+  #count = 0;
+  #lastProgressAt = performance.now();
+  #resolve: () => void = () => {};
+  readonly #done: Promise<void>;
+
+  constructor(target: number) {
+    this.target = target;
+    this.#done = new Promise((resolve) => (this.#resolve = resolve));
+    if (target <= 0) this.#resolve();
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  tick(): void {
+    this.#count += 1;
+    this.#lastProgressAt = performance.now();
+    if (this.#count === this.target) this.#resolve();
+  }
+
+  /**
+   * Resolves when the count reaches the target. Rejects after `timeoutMs` overall, or after `stallMs` without a
+   * single tick (a stuck worker shows up in seconds, not at the end of a long deadline).
+   */
+  async wait(options: { what: string; timeoutMs: number; stallMs: number }): Promise<void> {
+    const startedAt = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<never>((_, reject) => {
+      timer = setInterval(() => {
+        const at = performance.now();
+        const progress = `${this.#count} of ${this.target}`;
+        if (at - startedAt > options.timeoutMs) {
+          reject(new TimeoutError(`${options.what}: only ${progress} within ${formatSeconds(options.timeoutMs)}`));
+        } else if (at - this.#lastProgressAt > options.stallMs) {
+          reject(new TimeoutError(`${options.what}: stalled at ${progress}, none for ${formatSeconds(options.stallMs)}`));
+        }
+      }, 250);
+    });
+    try {
+      await Promise.race([this.#done, watchdog]);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}

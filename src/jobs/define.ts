@@ -1,0 +1,121 @@
+// defineJob() and the types a job is written against. A definition says *what to do* about an event; the
+// provider decides where and when it runs.
+//
+// Glossary
+// - definition: the code (`defineJob`), identified by a kebab-case `id`, triggered by one event or one cron.
+// - job: one run-to-completion of a definition for one event; it may take several attempts.
+// - attempt: one execution of the handler; a failure schedules the next attempt with backoff.
+// - step: a named, memoized unit inside a handler; a completed step never runs again for the same job.
+import type { z } from 'zod';
+import type { EventType, JobEvent } from './event-type';
+import type { JobLogger } from './logger';
+
+export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
+
+export interface StepTools {
+  /** Runs `fn` once per job; its JSON result is memoized and returned on every later attempt. */
+  run<T>(id: string, fn: () => Promise<T> | T): Promise<Jsonified<T>>;
+  /** Parks the job until `duration` has passed; the worker slot is freed meanwhile. */
+  sleep(id: string, duration: Duration): Promise<void>;
+  /** Dispatches events exactly once per job (memoized); returns the ids of the jobs they created. */
+  sendEvent(id: string, events: { name: string; data: unknown } | Array<{ name: string; data: unknown }>): Promise<{ ids: string[] }>;
+}
+
+/** What a value becomes after a JSON round trip, which is what a memoized step returns. */
+export type Jsonified<T> = T extends undefined | void
+  ? null
+  : T extends Date
+    ? string
+    : T extends Array<infer U>
+      ? Array<Jsonified<U>>
+      : T extends object
+        ? { [K in keyof T]: Jsonified<T[K]> }
+        : T;
+
+export interface JobContext<Data> {
+  event: JobEvent<Data>;
+  step: StepTools;
+  /** 0 on the first attempt, 1 on the first retry, … (as in Inngest). */
+  attempt: number;
+  /** The provider's id for this job. */
+  jobId: string;
+  logger: JobLogger;
+}
+
+export interface BackoffOptions {
+  /** Delay before the first retry, before jitter. */
+  baseMs: number;
+  /** Upper bound on any delay. */
+  maxMs: number;
+}
+
+export interface ConcurrencyOptions {
+  /** Jobs of this definition (per key, if given) running at once across all workers. */
+  limit: number;
+  /** An expression over the event, `event.data.<field>`, that groups jobs (e.g. one at a time per document). */
+  key?: `event.data.${string}`;
+}
+
+export type JobTrigger = { event: EventType } | { cron: string };
+
+export interface JobOptions<Trigger extends JobTrigger> {
+  id: string;
+  name?: string;
+  version?: number;
+  /** Retries after the first attempt (default 3, so 4 attempts). */
+  retries?: number;
+  backoff?: Partial<BackoffOptions>;
+  concurrency?: ConcurrencyOptions;
+  trigger: Trigger;
+}
+
+export type CronEventData = { scheduledFor: string };
+
+type DataOf<Trigger> = Trigger extends { event: EventType<string, infer Schema> } ? z.output<Schema> : CronEventData;
+
+export interface JobDefinition<Data = unknown> {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly retries: number;
+  readonly backoff: BackoffOptions;
+  readonly concurrency?: ConcurrencyOptions;
+  readonly trigger: { event: string } | { cron: string };
+  /** Parses the trigger payload (the event's schema, or the cron payload's). */
+  readonly schema?: z.ZodType;
+  readonly handler: (context: JobContext<Data>) => Promise<unknown>;
+}
+
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 10 * 60 * 1000 };
+
+/** The event name a cron definition's jobs carry. */
+export function cronEventName(definitionId: string): string {
+  return `cron/${definitionId}`;
+}
+
+export function defineJob<const Trigger extends JobTrigger>(
+  options: JobOptions<Trigger>,
+  handler: (context: JobContext<DataOf<Trigger>>) => Promise<unknown>,
+): JobDefinition<DataOf<Trigger>> {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(options.id)) throw new Error(`Job id "${options.id}" must be kebab-case`);
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 20) {
+    throw new Error(`Job "${options.id}": retries must be a whole number from 0 to 20 (got ${retries})`);
+  }
+  if (options.concurrency && (!Number.isInteger(options.concurrency.limit) || options.concurrency.limit < 1)) {
+    throw new Error(`Job "${options.id}": concurrency.limit must be a whole number of at least 1`);
+  }
+  const trigger = 'event' in options.trigger ? { event: options.trigger.event.name } : { cron: options.trigger.cron };
+  return {
+    id: options.id,
+    name: options.name ?? options.id,
+    version: options.version ?? 1,
+    retries,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    concurrency: options.concurrency,
+    trigger,
+    schema: 'event' in options.trigger ? options.trigger.event.schema : undefined,
+    handler,
+  };
+}

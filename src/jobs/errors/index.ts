@@ -1,0 +1,3 @@
+export { NonRetriableError } from './non-retriable-error';
+export { RetryAfterError } from './retry-after-error';
+export { ValidationError, type ValidationIssue } from './validation-error';

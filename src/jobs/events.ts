@@ -1,0 +1,47 @@
+// The event catalog: every event the app can dispatch, name -> zod schema, the single source of event types.
+// Names are `domain/noun.verb`. Payloads carry ids, never secrets: tokens are minted inside the step that emails them.
+import { z } from 'zod';
+import { defineEvent, type EventCatalog } from './event-type';
+
+const id = z.uuid();
+
+export const documentSent = defineEvent('document/sent', z.object({ documentId: id }));
+export const documentAllSigned = defineEvent('document/all.signed', z.object({ documentId: id }));
+export const documentRejected = defineEvent(
+  'document/recipient.rejected',
+  z.object({ documentId: id, recipientId: id, reason: z.string().max(2000).optional() }),
+);
+export const webhookDeliveryRequested = defineEvent(
+  'webhook/delivery.requested',
+  z.object({
+    webhookId: id,
+    event: z.string().min(1).max(100),
+    /** Stable across retries: the `webhook-id` header receivers deduplicate on. */
+    messageId: z.string().min(1).max(200),
+    payload: z.record(z.string(), z.unknown()),
+  }),
+);
+export const userSignedUp = defineEvent('user/signed.up', z.object({ userId: id }));
+export const passwordResetRequested = defineEvent('user/password-reset.requested', z.object({ userId: id }));
+
+const emailMessage = z.object({
+  to: z.email(),
+  subject: z.string().min(1).max(998),
+  html: z.string().max(512 * 1024),
+  text: z.string().max(512 * 1024),
+});
+export const emailSendRequested = defineEvent('email/send', emailMessage);
+export const emailBatchRequested = defineEvent('email/send-batch', z.object({ messages: z.array(emailMessage).min(1).max(1000) }));
+
+export const appEvents = [
+  documentSent,
+  documentAllSigned,
+  documentRejected,
+  webhookDeliveryRequested,
+  userSignedUp,
+  passwordResetRequested,
+  emailSendRequested,
+  emailBatchRequested,
+] as const;
+
+export type AppEventCatalog = EventCatalog<typeof appEvents>;

@@ -1,0 +1,129 @@
+// Runs one attempt of a job: builds the step tools over a memo store, calls the handler, and turns what happened
+// into an outcome the provider persists. Shared by every provider that keeps its own memos (local, BullMQ);
+// Inngest memoizes in its own executor and maps its step tools instead.
+import { backoffDelayMs } from './backoff';
+import type { JobDefinition, StepTools } from './define';
+import { toMilliseconds } from './duration';
+import { NonRetriableError, RetryAfterError } from './errors';
+import type { JobEvent } from './event-type';
+import type { JobLogger } from './logger';
+
+export type Memo = { status: 'COMPLETED'; output: unknown } | { status: 'FAILED'; error: string };
+
+/** Where a job's step results live. Writes are fenced: they fail with LeaseLostError once the job is someone else's. */
+export interface MemoStore {
+  load(): Promise<Map<string, Memo>>;
+  save(stepId: string, memo: Memo): Promise<void>;
+}
+
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
+export type ExecuteOutcome =
+  | { kind: 'completed'; output: unknown }
+  | { kind: 'sleep'; until: Date }
+  | { kind: 'retry'; error: string; at: Date }
+  | { kind: 'failed'; error: string }
+  | { kind: 'lease-lost' };
+
+export interface ExecuteInput {
+  definition: JobDefinition;
+  event: JobEvent;
+  jobId: string;
+  /** 0-based attempt number. */
+  attempt: number;
+  maxAttempts: number;
+  memos: MemoStore;
+  /** Dispatches events on behalf of step.sendEvent; `dedupePrefix` makes a re-run after a crash create nothing new. */
+  dispatch(events: Array<{ name: string; data: unknown }>, dedupePrefix: string): Promise<string[]>;
+  now: () => Date;
+  random?: () => number;
+  logger: JobLogger;
+}
+
+/** Thrown by step.sleep to unwind the handler; never seen by providers. */
+class SleepSignal {
+  constructor(readonly until: Date) {}
+}
+
+export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
+  const { definition, memos, now } = input;
+  const stored = await memos.load();
+  const seen = new Set<string>();
+
+  const claimStepId = (id: string) => {
+    if (seen.has(id)) throw new NonRetriableError(`Step id "${id}" is used twice in job "${definition.id}"; step ids must be unique`);
+    seen.add(id);
+  };
+  const completed = (id: string) => {
+    const memo = stored.get(id);
+    return memo?.status === 'COMPLETED' ? memo : undefined;
+  };
+
+  const step: StepTools = {
+    run: async (id, fn) => {
+      claimStepId(id);
+      const memo = completed(id);
+      if (memo) return memo.output as never;
+      let output: unknown;
+      try {
+        // A JSON round trip: the first run returns exactly what a memoized replay would.
+        output = toJson(await fn());
+      } catch (error) {
+        await memos.save(id, { status: 'FAILED', error: describeError(error) });
+        throw error;
+      }
+      await memos.save(id, { status: 'COMPLETED', output });
+      return output as never;
+    },
+    sleep: async (id, duration) => {
+      claimStepId(id);
+      const memo = completed(id);
+      const until = memo ? new Date((memo.output as { until: string }).until) : new Date(now().getTime() + toMilliseconds(duration));
+      if (!memo) await memos.save(id, { status: 'COMPLETED', output: { until: until.toISOString() } });
+      if (until.getTime() > now().getTime()) throw new SleepSignal(until);
+    },
+    sendEvent: async (id, events) => {
+      claimStepId(id);
+      const memo = completed(id);
+      if (memo) return memo.output as { ids: string[] };
+      const list = Array.isArray(events) ? events : [events];
+      const ids = await input.dispatch(list, `step:${input.jobId}:${id}`);
+      const output = { ids };
+      await memos.save(id, { status: 'COMPLETED', output });
+      return output;
+    },
+  };
+
+  const logger = input.logger.child({ jobId: input.jobId, job: definition.id, attempt: input.attempt });
+  try {
+    const output = await definition.handler({ event: input.event, step, attempt: input.attempt, jobId: input.jobId, logger });
+    return { kind: 'completed', output: toJson(output) };
+  } catch (error) {
+    if (error instanceof SleepSignal) return { kind: 'sleep', until: error.until };
+    if (error instanceof LeaseLostError) return { kind: 'lease-lost' };
+    const description = describeError(error);
+    const attemptsMade = input.attempt + 1;
+    if (error instanceof NonRetriableError || attemptsMade >= input.maxAttempts) {
+      logger.error({ err: error }, 'job failed');
+      return { kind: 'failed', error: description };
+    }
+    const at =
+      error instanceof RetryAfterError
+        ? error.retryAt
+        : new Date(now().getTime() + backoffDelayMs(attemptsMade, definition.backoff, input.random));
+    logger.warn({ err: error, retryAt: at.toISOString() }, 'job attempt failed; will retry');
+    return { kind: 'retry', error: description, at };
+  }
+}
+
+function toJson(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
+/** Name, message and stack, as stored in last_error and step memos. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,180 @@
+// The local provider: jobs in PostgreSQL (embedded PGlite or a server). Worker mode runs a claim loop and the
+// cron scheduler in this process; serverless mode enqueues, self-dispatches a signed call to /api/jobs/run, and
+// relies on /api/cron/tick for cron slots and due retries.
+import type { DatabaseHandle } from '../../../db/client';
+import { cronSlotKey } from '../../cron';
+import { toMilliseconds } from '../../duration';
+import { planCronJob, planJobs, type PlannedJob } from '../../fan-out';
+import type { JobLogger } from '../../logger';
+import type { JobRegistry } from '../../registry';
+import { CronScheduler } from '../../scheduler';
+import type { DispatchOptions, EventToDispatch, JobProvider } from '../types';
+import { JobRunner, type FailedJobReport } from './job-runner';
+import { selfDispatch } from './self-dispatch';
+import { claimJobById, claimJobs } from './sql/claim-jobs';
+import { deleteCompletedJobs } from './sql/delete-completed-jobs';
+import { insertJobs, type NewJobRow } from './sql/insert-jobs';
+import { reclaimExpiredJobs } from './sql/leases';
+import { LocalWorker, newWorkerId } from './worker';
+
+export interface LocalProviderOptions {
+  database: DatabaseHandle;
+  registry: JobRegistry;
+  mode: 'worker' | 'serverless';
+  concurrency: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  retentionDays: number;
+  logger: JobLogger;
+  onFailure(report: FailedJobReport): Promise<void>;
+  /** Serverless mode: where /api/jobs/run is, the HMAC secret, and Vercel's waitUntil. */
+  selfDispatch?: { baseUrl: string; secret: string; waitUntil?: (promise: Promise<unknown>) => void };
+  now?: () => Date;
+  random?: () => number;
+  scheduler?: { intervalMs?: number; jitterMs?: number };
+}
+
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
+
+export class LocalProvider implements JobProvider {
+  readonly name = 'local' as const;
+  readonly runner: JobRunner;
+  readonly scheduler: CronScheduler;
+  private worker: LocalWorker | undefined;
+  private lastRetentionAt = 0;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: LocalProviderOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.runner = new JobRunner({
+      sql: options.database.sql,
+      registry: options.registry,
+      leaseMs: options.leaseMs,
+      logger: options.logger,
+      now: this.now,
+      random: options.random,
+      dispatchFromStep: (events, dedupePrefix) =>
+        this.dispatch(
+          options.registry.validate(events).map((event, index) => ({ ...event, id: `${dedupePrefix}:${index}` })),
+          {},
+        ),
+      onFailure: options.onFailure,
+    });
+    this.scheduler = new CronScheduler({
+      definitions: options.registry.cronDefinitions,
+      enqueueSlot: async (definition, slot) => {
+        await this.enqueue([planCronJob(definition, slot, cronSlotKey(definition.id, slot))], {});
+      },
+      now: this.now,
+      random: options.random,
+      intervalMs: options.scheduler?.intervalMs,
+      jitterMs: options.scheduler?.jitterMs,
+      logger: options.logger,
+      onTick: () => this.sweepRetention(),
+    });
+  }
+
+  async dispatch(events: readonly EventToDispatch[], options: Omit<DispatchOptions, 'id'>): Promise<string[]> {
+    return this.enqueue(planJobs(this.options.registry, events), options);
+  }
+
+  private async enqueue(planned: PlannedJob[], options: Omit<DispatchOptions, 'id'>): Promise<string[]> {
+    const delayMs = options.delay === undefined ? 0 : toMilliseconds(options.delay);
+    const rows: NewJobRow[] = planned.map((job) => ({
+      jobId: job.definition.id,
+      eventName: job.eventName,
+      payload: job.data,
+      maxAttempts: job.definition.retries + 1,
+      delayMs,
+      dedupeKey: job.dedupeKey,
+      concurrencyKey: job.concurrencyKey,
+    }));
+    const ids = await insertJobs(options.tx ?? this.options.database.db, rows);
+    if (this.options.mode === 'serverless' && this.options.selfDispatch && delayMs === 0) {
+      selfDispatch(ids, { ...this.options.selfDispatch, logger: this.options.logger });
+    }
+    return ids;
+  }
+
+  /** Worker mode: start the claim loop and the cron scheduler in this process. */
+  async start(): Promise<void> {
+    if (this.worker || this.options.mode !== 'worker') return;
+    this.worker = new LocalWorker({
+      sql: this.options.database.sql,
+      registry: this.options.registry,
+      runner: this.runner,
+      concurrency: this.options.concurrency,
+      leaseMs: this.options.leaseMs,
+      pollIntervalMs: this.options.pollIntervalMs,
+      logger: this.options.logger,
+      onReclaimedFailure: (jobs) => this.reportReclaimedFailures(jobs),
+    });
+    await this.worker.start();
+    this.scheduler.start();
+  }
+
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.scheduler.stop();
+    await this.worker?.stop(options.timeoutMs ?? 25_000);
+    this.worker = undefined;
+  }
+
+  /** Serverless: run the job a signed /api/jobs/run call names, if it is still claimable. */
+  async runJobById(id: string): Promise<'ran' | 'not-claimable'> {
+    const row = await claimJobById(this.options.database.sql, { id, workerId: newWorkerId(), leaseMs: this.options.leaseMs });
+    if (!row) return 'not-claimable';
+    this.runner.startLeaseRenewal();
+    try {
+      await this.runner.run(row);
+    } finally {
+      if (this.runner.heldJobs.length === 0) this.runner.stopLeaseRenewal();
+    }
+    return 'ran';
+  }
+
+  /**
+   * Serverless: what /api/cron/tick does. Enqueues due cron slots, reclaims lapsed leases, and runs due jobs
+   * (retries, delayed jobs, missed self-dispatches) until none are left or `budgetMs` is spent.
+   */
+  async tick(budgetMs: number): Promise<{ cronSlots: number; reclaimed: number; ran: number }> {
+    const deadline = Date.now() + budgetMs;
+    const slots = await this.scheduler.tick();
+    const reclaimed = await reclaimExpiredJobs(this.options.database.sql);
+    await this.reportReclaimedFailures(reclaimed.filter((job) => job.status === 'FAILED'));
+    let ran = 0;
+    const workerId = newWorkerId();
+    this.runner.startLeaseRenewal();
+    try {
+      while (Date.now() < deadline) {
+        const rows = await claimJobs(this.options.database.sql, {
+          limit: this.options.concurrency,
+          workerId,
+          leaseMs: this.options.leaseMs,
+          excludeJobIds: [],
+        });
+        if (rows.length === 0) break;
+        await Promise.all(rows.map((row) => this.runner.run(row)));
+        ran += rows.length;
+      }
+    } finally {
+      this.runner.stopLeaseRenewal();
+    }
+    return { cronSlots: slots.length, reclaimed: reclaimed.length, ran };
+  }
+
+  private async sweepRetention(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastRetentionAt < RETENTION_EVERY_MS) return;
+    this.lastRetentionAt = now;
+    const deleted = await deleteCompletedJobs(this.options.database.sql, { olderThanDays: this.options.retentionDays });
+    if (deleted) this.options.logger.info({ deleted }, 'deleted completed jobs past retention');
+  }
+
+  private async reportReclaimedFailures(jobs: Array<{ id: string; job_id: string; last_error: string }>): Promise<void> {
+    for (const job of jobs) {
+      await this.options
+        .onFailure({ jobId: job.id, definitionId: job.job_id, eventName: '', error: job.last_error, attempts: -1 })
+        .catch((error) => this.options.logger.error({ err: error }, 'failure hook failed'));
+    }
+  }
+}

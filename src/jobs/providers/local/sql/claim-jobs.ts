@@ -1,0 +1,58 @@
+// Claim a batch of due jobs in one statement.
+// - The inner SELECT walks background_jobs_pending_run_at_idx (partial: PENDING only) in run_at order, so its cost
+//   does not grow with the number of finished rows.
+// - FOR UPDATE SKIP LOCKED: concurrent workers take disjoint rows without waiting on each other.
+// - The UPDATE marks the rows PROCESSING with a lease and a fresh lock_token (the fence for every later write), and
+//   counts the attempt up front, so a worker that dies mid-job has still used the attempt: a job that crashes its
+//   process every time ends FAILED instead of looping forever.
+// - Definitions with a concurrency limit are excluded here and claimed by claim-limited-jobs.ts.
+import type { SqlExecutor } from '../../../../db/client';
+import { CLAIMED_COLUMNS, type ClaimedJobRow } from './job-row';
+
+const CLAIM_JOBS = `
+  with candidates as (
+    select id from background_jobs
+     where status = 'PENDING' and run_at <= now() and job_id <> all($4::text[])
+     order by run_at, id
+     limit $1
+     for update skip locked
+  )
+  update background_jobs j
+     set status = 'PROCESSING', attempts = j.attempts + 1, locked_by = $2,
+         locked_until = now() + $3 * interval '1 millisecond', lock_token = gen_random_uuid(), updated_at = now()
+    from candidates c
+   where j.id = c.id
+  returning ${CLAIMED_COLUMNS}`;
+
+export function claimJobs(
+  sql: SqlExecutor,
+  options: { limit: number; workerId: string; leaseMs: number; excludeJobIds: readonly string[] },
+): Promise<ClaimedJobRow[]> {
+  return sql.query<ClaimedJobRow>(
+    CLAIM_JOBS,
+    [options.limit, options.workerId, options.leaseMs, options.excludeJobIds],
+    'jobs_claim',
+  );
+}
+
+const CLAIM_JOB_BY_ID = `
+  with candidate as (
+    select id from background_jobs
+     where id = $1 and status = 'PENDING' and run_at <= now()
+     for update skip locked
+  )
+  update background_jobs j
+     set status = 'PROCESSING', attempts = j.attempts + 1, locked_by = $2,
+         locked_until = now() + $3 * interval '1 millisecond', lock_token = gen_random_uuid(), updated_at = now()
+    from candidate c
+   where j.id = c.id
+  returning ${CLAIMED_COLUMNS}`;
+
+/** Serverless mode: claim the one job a signed /api/jobs/run call names, if it is still claimable. */
+export async function claimJobById(
+  sql: SqlExecutor,
+  options: { id: string; workerId: string; leaseMs: number },
+): Promise<ClaimedJobRow | undefined> {
+  const rows = await sql.query<ClaimedJobRow>(CLAIM_JOB_BY_ID, [options.id, options.workerId, options.leaseMs], 'jobs_claim_by_id');
+  return rows[0];
+}

@@ -1,0 +1,18 @@
+/** A job as a worker holds it after claiming. `lock_token` is the fence every later write presents. */
+export interface ClaimedJobRow {
+  id: string;
+  job_id: string;
+  event_name: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+  lock_token: string;
+  dedupe_key: string | null;
+  created_at: Date | string;
+}
+
+/** Columns RETURNING after a claim; shared by every claim statement so rows look the same. */
+export const CLAIMED_COLUMNS = `j.id::text as id, j.job_id, j.event_name, j.payload, j.attempts, j.max_attempts, j.lock_token, j.dedupe_key, j.created_at`;
+
+/** The NOTIFY channel new jobs are announced on. */
+export const JOBS_CHANNEL = 'background_jobs';

@@ -1,0 +1,39 @@
+// Step memos in background_job_tasks, keyed (job_id, step_id). Saving is fenced by the job's lock_token: the
+// INSERT … SELECT … WHERE EXISTS only writes while this worker still holds the job, so a frozen worker that wakes
+// after its job was reclaimed cannot record a step as done.
+import type { SqlExecutor } from '../../../../db/client';
+import type { Memo } from '../../../execute';
+
+export async function loadMemos(sql: SqlExecutor, jobId: string): Promise<Map<string, Memo>> {
+  const rows = await sql.query<{ step_id: string; status: 'COMPLETED' | 'FAILED'; output: unknown; error: string | null }>(
+    `select step_id, status, output, error from background_job_tasks where job_id = $1`,
+    [jobId],
+    'memos_load',
+  );
+  return new Map(
+    rows.map((row) => [
+      row.step_id,
+      row.status === 'COMPLETED' ? { status: 'COMPLETED', output: row.output } : { status: 'FAILED', error: row.error ?? '' },
+    ]),
+  );
+}
+
+const SAVE_MEMO = `
+  insert into background_job_tasks (job_id, step_id, status, output, error)
+  select $1, $2, $3, $4::jsonb, $5
+   where exists (select 1 from background_jobs where id = $1 and lock_token = $6 and status = 'PROCESSING')
+  on conflict (job_id, step_id) do update
+     set status = excluded.status, output = excluded.output, error = excluded.error,
+         attempts = background_job_tasks.attempts + 1, updated_at = now()
+   where background_job_tasks.status <> 'COMPLETED'
+  returning 1 as saved`;
+
+/** Returns false when the write was fenced off (the job is no longer this worker's). */
+export async function saveMemo(sql: SqlExecutor, job: { id: string; lockToken: string }, stepId: string, memo: Memo): Promise<boolean> {
+  const params =
+    memo.status === 'COMPLETED'
+      ? [job.id, stepId, 'COMPLETED', JSON.stringify(memo.output), null, job.lockToken]
+      : [job.id, stepId, 'FAILED', null, memo.error, job.lockToken];
+  const rows = await sql.query(SAVE_MEMO, params, 'memos_save');
+  return rows.length === 1;
+}

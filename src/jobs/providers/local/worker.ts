@@ -1,0 +1,155 @@
+// Worker mode: a loop that claims due jobs in batches up to its free slots and runs them, woken by NOTIFY on
+// insert, by a finished job, or by the poll timer (the fallback when a notification is lost). It never spins: with
+// nothing claimable it waits for one of those wake-ups. The poll timer also reclaims jobs whose lease lapsed.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { SqlClient } from '../../../db/client';
+import type { JobLogger } from '../../logger';
+import type { JobRegistry } from '../../registry';
+import type { JobRunner } from './job-runner';
+import { claimJobs } from './sql/claim-jobs';
+import { claimLimitedJobs } from './sql/claim-limited-jobs';
+import { releaseJobs } from './sql/finish-jobs';
+import { JOBS_CHANNEL, type ClaimedJobRow } from './sql/job-row';
+import { reclaimExpiredJobs } from './sql/leases';
+
+export interface WorkerOptions {
+  sql: SqlClient;
+  registry: JobRegistry;
+  runner: JobRunner;
+  concurrency: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  logger: JobLogger;
+  onReclaimedFailure?(jobs: Array<{ id: string; job_id: string; last_error: string }>): Promise<void>;
+}
+
+export function newWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+export class LocalWorker {
+  readonly workerId = newWorkerId();
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private stopping = false;
+  private loopDone: Promise<void> | undefined;
+  private wakeRequested = false;
+  private wakeWaiter: (() => void) | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | null = null;
+  private readonly limited: Array<{ jobId: string; limit: number }>;
+  private readonly limitedIds: string[];
+  private failureDelayMs = 0;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.limited = options.registry.definitions
+      .filter((definition) => definition.concurrency)
+      .map((definition) => ({ jobId: definition.id, limit: definition.concurrency!.limit }));
+    this.limitedIds = this.limited.map((entry) => entry.jobId);
+  }
+
+  async start(): Promise<void> {
+    const { sql, logger } = this.options;
+    this.unlisten = await sql.listen(JOBS_CHANNEL, () => this.wake()).catch((error) => {
+      logger.warn({ err: error }, 'LISTEN unavailable; relying on polling');
+      return null;
+    });
+    this.options.runner.startLeaseRenewal();
+    this.pollTimer = setInterval(() => {
+      this.wake();
+      void this.reclaim();
+    }, this.options.pollIntervalMs);
+    this.loopDone = this.loop();
+    logger.info({ workerId: this.workerId, concurrency: this.options.concurrency }, 'job worker started');
+  }
+
+  /** Stops claiming; waits up to `timeoutMs` for running jobs, then releases the rest back to PENDING. */
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.wake();
+    await this.loopDone;
+    await this.unlisten?.().catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const result = await Promise.race([Promise.allSettled(this.inFlight.values()).then(() => 'done' as const), timedOut]);
+    clearTimeout(timer);
+    this.options.runner.stopLeaseRenewal();
+    if (result === 'timeout') {
+      const released = await releaseJobs(this.options.sql, this.options.runner.heldJobs).catch(() => 0);
+      this.options.logger.warn({ released }, 'shutdown timeout: released running jobs back to the queue');
+    }
+    this.options.logger.info({ workerId: this.workerId }, 'job worker stopped');
+  }
+
+  get runningCount(): number {
+    return this.inFlight.size;
+  }
+
+  wake(): void {
+    this.wakeRequested = true;
+    this.wakeWaiter?.();
+  }
+
+  private waitForWake(): Promise<void> {
+    if (this.wakeRequested) return Promise.resolve();
+    return new Promise((resolve) => (this.wakeWaiter = resolve));
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      this.wakeRequested = false;
+      this.wakeWaiter = undefined;
+      const free = this.options.concurrency - this.inFlight.size;
+      let claimed: ClaimedJobRow[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.claim(free);
+          this.failureDelayMs = 0;
+        } catch (error) {
+          // The database is away (restart, network): back off, keep the process alive, try again.
+          this.failureDelayMs = Math.min(Math.max(this.failureDelayMs * 2, 100), 5000);
+          this.options.logger.warn({ err: error, retryInMs: this.failureDelayMs }, 'claiming jobs failed');
+          await new Promise((resolve) => setTimeout(resolve, this.failureDelayMs));
+          continue;
+        }
+        for (const row of claimed) this.track(row);
+      }
+      // A full batch means more may be waiting: go again at once. Otherwise sleep until something changes.
+      if (this.stopping || claimed.length === 0 || claimed.length < free) await this.waitForWake();
+    }
+  }
+
+  private async claim(free: number): Promise<ClaimedJobRow[]> {
+    const { sql, leaseMs } = this.options;
+    const rows = await claimJobs(sql, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds });
+    for (const { jobId, limit } of this.limited) {
+      const room = free - rows.length;
+      if (room <= 0) break;
+      rows.push(...(await claimLimitedJobs(sql, { jobId, limit: room, concurrencyLimit: limit, workerId: this.workerId, leaseMs })));
+    }
+    return rows;
+  }
+
+  private track(row: ClaimedJobRow): void {
+    const run = this.options.runner.run(row).finally(() => {
+      this.inFlight.delete(row.id);
+      this.wake();
+    });
+    this.inFlight.set(row.id, run);
+  }
+
+  private async reclaim(): Promise<void> {
+    try {
+      const reclaimed = await reclaimExpiredJobs(this.options.sql);
+      if (reclaimed.length === 0) return;
+      this.options.logger.warn({ count: reclaimed.length }, 'reclaimed jobs whose lease expired');
+      const failed = reclaimed.filter((job) => job.status === 'FAILED');
+      if (failed.length) await this.options.onReclaimedFailure?.(failed);
+      this.wake();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'reclaim sweep failed');
+    }
+  }
+}

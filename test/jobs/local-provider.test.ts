@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { sql as drizzleSql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/jobs/errors';
+import { createLocalHarness, type LocalHarness } from '../helpers/local-harness';
+import { waitFor } from '../helpers/wait-for';
+import { record, testDefinitions, testEvents } from '../fixtures/test-jobs';
+
+describe.each(['pglite', 'postgres'] as const)('local provider on %s', (driver) => {
+  let harness: LocalHarness;
+  const key = () => randomUUID();
+
+  beforeAll(async () => {
+    harness = await createLocalHarness(driver, testEvents, testDefinitions);
+    await harness.provider.start();
+  });
+  afterAll(() => harness.close());
+
+  it('retries a failed step without re-running completed ones', async () => {
+    const k = key();
+    const { ids } = await harness.client.dispatch({ name: 'test/steps', data: { key: k } });
+    const job = await harness.waitForStatus(ids[0]!, ['COMPLETED', 'FAILED']);
+    expect(job).toMatchObject({ status: 'COMPLETED', attempts: 2 });
+    expect(record.steps.get(k)).toEqual(['step-1', 'step-2', 'step-2', 'step-3']);
+    expect(record.attempts.get(k)).toEqual([0, 1]);
+    const memos = await harness.database.handle.sql.query<{ step_id: string; status: string; output: unknown; attempts: number }>(
+      'select step_id, status, output, attempts from background_job_tasks where job_id = $1 order by step_id',
+      [ids[0]],
+    );
+    expect(memos).toEqual([
+      { step_id: 'step-1', status: 'COMPLETED', output: { value: 1 }, attempts: 1 },
+      { step_id: 'step-2', status: 'COMPLETED', output: 2, attempts: 2 },
+      { step_id: 'step-3', status: 'COMPLETED', output: 3, attempts: 1 },
+    ]);
+  });
+
+  it('fails a NonRetriableError at once and reports it', async () => {
+    const k = key();
+    const { ids } = await harness.client.dispatch({ name: 'test/non-retriable', data: { key: k } });
+    const job = await harness.waitForStatus(ids[0]!, 'FAILED');
+    expect(job.attempts).toBe(1);
+    expect(job.last_error).toContain('NonRetriableError: the input can never work');
+    expect(record.attempts.get(k)).toEqual([0]);
+    await waitFor(() => harness.failures.find((failure) => failure.jobId === ids[0]));
+  });
+
+  it('fails an always-failing job after exactly 4 attempts with its error and stack stored', async () => {
+    const k = key();
+    const { ids } = await harness.client.dispatch({ name: 'test/always-fails', data: { key: k } });
+    const job = await harness.waitForStatus(ids[0]!, 'FAILED');
+    expect(job.attempts).toBe(4);
+    expect(record.attempts.get(k)).toEqual([0, 1, 2, 3]);
+    expect(job.last_error).toMatch(/Error: failure 3\n\s+at /);
+    const report = await waitFor(() => harness.failures.find((failure) => failure.jobId === ids[0]));
+    expect(report).toMatchObject({ definitionId: 'always-fails', attempts: 4 });
+  });
+
+  it('creates one job for a dedupe id dispatched twice, and returns the same id', async () => {
+    const k = key();
+    const first = await harness.client.dispatch({ name: 'test/noop', data: { key: k } }, { id: `dedupe-${k}` });
+    const second = await harness.client.dispatch({ name: 'test/noop', data: { key: k } }, { id: `dedupe-${k}` });
+    expect(second.ids).toEqual(first.ids);
+    await harness.waitForStatus(first.ids[0]!, 'COMPLETED');
+    const rows = await harness.database.handle.sql.query(`select id from background_jobs where payload->>'key' = $1`, [k]);
+    expect(rows).toHaveLength(1);
+    expect(record.steps.get(k)).toEqual(['noop']);
+  });
+
+  it('enqueues inside a transaction: rolled back, no job; committed, one job', async () => {
+    const rolledBack = key();
+    await expect(
+      harness.database.handle.db.transaction(async (tx) => {
+        await harness.client.dispatch({ name: 'test/noop', data: { key: rolledBack } }, { tx });
+        await tx.execute(drizzleSql`insert into system_logs (level, source, message) values ('info', 'test', ${rolledBack})`);
+        throw new Error('domain change failed');
+      }),
+    ).rejects.toThrow('domain change failed');
+    const committed = key();
+    const ids = await harness.database.handle.db.transaction(async (tx) => {
+      const { ids } = await harness.client.dispatch({ name: 'test/noop', data: { key: committed } }, { tx });
+      return ids;
+    });
+    await harness.waitForStatus(ids[0]!, 'COMPLETED');
+    const orphans = await harness.database.handle.sql.query(`select 1 from background_jobs where payload->>'key' = $1`, [rolledBack]);
+    const logs = await harness.database.handle.sql.query(`select 1 from system_logs where message = $1`, [rolledBack]);
+    expect(orphans).toHaveLength(0);
+    expect(logs).toHaveLength(0);
+    expect(record.steps.get(rolledBack)).toBeUndefined();
+  });
+
+  it('parks a sleeping job without holding a slot, then resumes after its completed steps', async () => {
+    const k = key();
+    const { ids } = await harness.client.dispatch({ name: 'test/sleep', data: { key: k } });
+    const parked = await waitFor(async () => {
+      const rows = await harness.database.handle.sql.query<{ status: string; attempts: number; waiting: boolean }>(
+        `select status, attempts, run_at > now() as waiting from background_jobs where id = $1`,
+        [ids[0]],
+      );
+      return rows[0]?.waiting ? rows[0] : undefined;
+    });
+    expect(parked).toMatchObject({ status: 'PENDING', attempts: 0 });
+    const job = await harness.waitForStatus(ids[0]!, 'COMPLETED');
+    expect(job.attempts).toBe(1);
+    expect(record.steps.get(k)).toEqual(['before', 'after']);
+  });
+
+  it('sends events from a step exactly once, even when the job is retried', async () => {
+    const k = key();
+    const { ids } = await harness.client.dispatch({ name: 'test/send', data: { key: k } });
+    const job = await harness.waitForStatus(ids[0]!, 'COMPLETED');
+    expect(job.attempts).toBe(2);
+    await waitFor(() => record.steps.get(k)?.length);
+    const children = await harness.database.handle.sql.query(`select id from background_jobs where job_id = 'noop' and payload->>'key' = $1`, [k]);
+    expect(children).toHaveLength(1);
+    expect(record.steps.get(k)).toEqual(['noop']);
+  });
+
+  it('honours a per-key concurrency limit', async () => {
+    const k = key();
+    await harness.client.dispatch(
+      Array.from({ length: 24 }, (_, index) => ({ name: 'test/limited' as const, data: { key: k, group: `g${index % 2}` } })),
+    );
+    await waitFor(() => (record.steps.get(k)?.length ?? 0) === 24, { what: '24 limited jobs' });
+    expect(record.maxInFlight.get(`${k}:g0`)).toBeLessThanOrEqual(2);
+    expect(record.maxInFlight.get(`${k}:g1`)).toBeLessThanOrEqual(2);
+    // Each group reaches the limit with 10 worker slots free, so the limit (not luck) is what held it at 2.
+    expect(record.maxInFlight.get(`${k}:g0`)).toBe(2);
+  });
+
+  it('refuses an unknown event or bad data with the failing fields, inserting nothing', async () => {
+    const before = await harness.database.handle.sql.query<{ n: number }>('select count(*)::int as n from background_jobs');
+    const unknown = harness.client.dispatch({ name: 'test/nope', data: {} } as never);
+    await expect(unknown).rejects.toBeInstanceOf(ValidationError);
+    await expect(unknown).rejects.toMatchObject({ issues: [{ path: 'name', message: 'unknown event "test/nope"' }] });
+    const batch = harness.client.dispatch([
+      { name: 'test/validated', data: { email: 'a@example.com', count: 1 } },
+      { name: 'test/validated', data: { email: 'not-an-email', count: -1 } },
+    ] as never);
+    await expect(batch).rejects.toMatchObject({ issues: [{ path: '1.data.email' }, { path: '1.data.count' }] });
+    const after = await harness.database.handle.sql.query<{ n: number }>('select count(*)::int as n from background_jobs');
+    expect(after[0]!.n).toBe(before[0]!.n);
+  });
+});
