@@ -1,10 +1,18 @@
-// Start-up of the web process (called from instrumentation.ts): fail fast on bad config, open the database.
+// Start-up of the web process (called from instrumentation.ts): fail fast on bad config, open (and for the
+// embedded database, migrate) the database, and run the job server in-process unless JOBS_SERVER_DISABLED=true.
 import { getRuntime } from './runtime';
+import { installShutdownHandlers } from './shutdown';
 
 export async function startWebProcess(): Promise<void> {
   const runtime = await getRuntime();
-  runtime.logger.info(
-    { provider: runtime.config.jobs.provider, driver: runtime.database.driver, mode: runtime.config.jobs.mode },
+  const { config, logger, provider, database } = runtime;
+  const runsJobs = config.jobs.runsWorker && config.jobs.mode === 'worker';
+  if (runsJobs) {
+    await provider.start();
+    installShutdownHandlers(runtime);
+  }
+  logger.info(
+    { provider: config.jobs.provider, driver: database.driver, mode: config.jobs.mode, runsJobs },
     'web process started',
   );
 }

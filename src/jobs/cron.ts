@@ -5,7 +5,11 @@ import { Cron } from 'croner';
 /** The latest slot of `expression` at or before `now`, or null if it never fired. */
 export function latestSlot(expression: string, now: Date): Date | null {
   const cron = new Cron(expression, { timezone: 'UTC', paused: true });
-  return cron.previousRuns(1, new Date(now.getTime() + 1))[0] ?? null;
+  // croner's previousRuns is strictly-before at whole-second granularity; look from one second ahead, then step
+  // back once if that found a slot later than now (now was not on a whole second).
+  const candidate = cron.previousRuns(1, new Date(now.getTime() + 1000))[0];
+  if (!candidate || candidate.getTime() <= now.getTime()) return candidate ?? null;
+  return cron.previousRuns(1, candidate)[0] ?? null;
 }
 
 /** The dedupe key of a cron slot: `cron:<job id>:<slot ISO>` (DESIGN.md). */

@@ -120,9 +120,14 @@ export class LocalProvider implements JobProvider {
   }
 
   /** Serverless: run the job a signed /api/jobs/run call names, if it is still claimable. */
-  async runJobById(id: string): Promise<'ran' | 'not-claimable'> {
-    const row = await claimJobById(this.options.database.sql, { id, workerId: newWorkerId(), leaseMs: this.options.leaseMs });
-    if (!row) return 'not-claimable';
+  async runJobById(id: string): Promise<'ran' | 'not-found' | 'not-claimable'> {
+    const { sql } = this.options.database;
+    const row = await claimJobById(sql, { id, workerId: newWorkerId(), leaseMs: this.options.leaseMs });
+    if (!row) {
+      // Not found may mean "not committed yet" (enqueued in a transaction), which the caller retries.
+      const exists = await sql.query('select 1 from background_jobs where id = $1', [id]);
+      return exists.length ? 'not-claimable' : 'not-found';
+    }
     this.runner.startLeaseRenewal();
     try {
       await this.runner.run(row);

@@ -1,0 +1,43 @@
+// The one mapper from errors to HTTP responses. Known errors say what went wrong; anything else is a 500 whose
+// details go to the log, not to the client.
+import { ValidationError } from '@/jobs/errors';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError, UnavailableError } from '@/domain/errors';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  VALIDATION: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  GONE: 410,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
+};
+
+export class PayloadTooLargeError extends Error {
+  override readonly name = 'PayloadTooLargeError';
+  readonly code = 'PAYLOAD_TOO_LARGE' as const;
+}
+
+type KnownError =
+  | ValidationError
+  | UnauthorizedError
+  | ForbiddenError
+  | NotFoundError
+  | ConflictError
+  | GoneError
+  | UnavailableError
+  | PayloadTooLargeError;
+
+function isKnown(error: unknown): error is KnownError {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code in STATUS_BY_CODE;
+}
+
+export function errorResponse(error: unknown, log?: (error: unknown) => void): Response {
+  if (isKnown(error)) {
+    const body = error instanceof ValidationError ? { error: 'Invalid request', issues: error.issues } : { error: error.message };
+    return Response.json(body, { status: STATUS_BY_CODE[error.code] });
+  }
+  log?.(error);
+  return Response.json({ error: 'Internal error' }, { status: 500 });
+}

@@ -1,0 +1,43 @@
+// Picks and builds the provider JOBS_PROVIDER names. The only place that knows every provider.
+import type { Config } from '../../env';
+import type { DatabaseHandle } from '../../db/client';
+import type { JobLogger } from '../logger';
+import type { JobRegistry } from '../registry';
+import type { FailedJobReport } from './local/job-runner';
+import { LocalProvider } from './local/local-provider';
+import type { JobProvider } from './types';
+
+export interface ProviderDeps {
+  config: Config;
+  database: DatabaseHandle;
+  registry: JobRegistry;
+  logger: JobLogger;
+  onFailure(report: FailedJobReport): Promise<void>;
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+export async function createProvider(deps: ProviderDeps): Promise<JobProvider> {
+  const { config } = deps;
+  switch (config.jobs.provider) {
+    case 'local':
+      return new LocalProvider({
+        database: deps.database,
+        registry: deps.registry,
+        mode: config.jobs.mode,
+        concurrency: config.jobs.concurrency,
+        leaseMs: config.jobs.leaseMs,
+        pollIntervalMs: config.jobs.pollIntervalMs,
+        retentionDays: config.jobs.retentionDays,
+        logger: deps.logger,
+        onFailure: deps.onFailure,
+        selfDispatch: config.jobs.signingSecret
+          ? { baseUrl: config.internalWebappUrl, secret: config.jobs.signingSecret, waitUntil: deps.waitUntil }
+          : undefined,
+      });
+    case 'bullmq':
+    case 'inngest':
+      throw new Error(
+        `JOBS_PROVIDER=${config.jobs.provider} is not available yet in this build; use JOBS_PROVIDER=local (see README, "Providers").`,
+      );
+  }
+}
