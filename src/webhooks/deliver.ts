@@ -74,21 +74,24 @@ export async function deliverWebhook(message: WebhookMessage, options: DeliveryO
   const headers = signWebhook({ secret: message.secret, messageId: message.messageId, timestamp: now(), body });
   // One agent per attempt: its lookup carries this attempt's policy, and destroying it kills any socket a
   // hung receiver still holds.
-  const agent = new Agent({ connect: { lookup: createGuardedLookup(policy, options.resolve) } });
+  const agent = new Agent({ connect: { lookup: createGuardedLookup(policy, options.resolve), timeout: timeoutMs } });
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  // undici ignores the abort signal while a connection is still being set up (a hung DNS answer waits out the
+  // connect timeout), so the deadline is a race of its own rather than the signal alone.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  const exchanged = exchange(message.url, { ...headers, 'user-agent': USER_AGENT }, body, agent, abort.signal, maxResponseBytes);
+  // When the deadline wins, this rejects as the agent is destroyed below: a consequence, not a second failure.
+  exchanged.catch(() => {});
   try {
-    // undici's request() follows no redirects: a 3xx comes back as a failure, its Location never fetched.
-    const response = await request(message.url, {
-      method: 'POST',
-      headers: { ...headers, 'user-agent': USER_AGENT },
-      body,
-      dispatcher: agent,
-      signal: abort.signal,
-    });
-    const bytes = await readCappedBody(response.body, maxResponseBytes);
-    const excerpt = textExcerpt(bytes, storedExcerptBytes);
-    return { ...judgeStatus(response.statusCode, response.headers['retry-after'], now()), responseExcerpt: excerpt, durationMs: elapsed() };
+    const response = await Promise.race([exchanged, deadline]);
+    const excerpt = textExcerpt(response.bytes, storedExcerptBytes);
+    return { ...judgeStatus(response.statusCode, response.retryAfter, now()), responseExcerpt: excerpt, durationMs: elapsed() };
   } catch (error) {
     if (abort.signal.aborted) return { ok: false, outcome: 'retry', error: `timed out after ${timeoutMs} ms`, durationMs: elapsed() };
     const refused = findRefusal(error);
@@ -98,6 +101,13 @@ export async function deliverWebhook(message: WebhookMessage, options: DeliveryO
     clearTimeout(timer);
     await agent.destroy();
   }
+}
+
+/** POSTs and reads at most `maxBytes` of the answer. undici's request() follows no redirects. */
+async function exchange(url: string, headers: Record<string, string>, body: string, agent: Agent, signal: AbortSignal, maxBytes: number) {
+  const response = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal });
+  const bytes = await readCappedBody(response.body, maxBytes);
+  return { statusCode: response.statusCode, retryAfter: response.headers['retry-after'], bytes };
 }
 
 function judgeStatus(statusCode: number, retryAfter: string | string[] | undefined, now: Date): Omit<DeliveryResult, 'durationMs'> {

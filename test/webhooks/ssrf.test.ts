@@ -1,7 +1,7 @@
 // Every refused target is aimed at a canary listening on 127.0.0.1 and ::1: a refusal that is only cosmetic would
 // show up as a connection. Names resolve through an injected resolver that answers 127.0.0.1 (or another
 // address under test), so nothing here touches real DNS or any host but this one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { webhookUrlRefusalReason } from '../../src/webhooks/address-guard';
 import { deliverWebhook, type DeliveryOptions } from '../../src/webhooks/deliver';
 import type { Resolver } from '../../src/webhooks/guarded-lookup';
@@ -31,6 +31,10 @@ function send(url: string, options: Partial<DeliveryOptions> = {}) {
 beforeAll(async () => {
   canary = await startCanary();
   receiver = await startWebhookReceiver(secret);
+});
+
+beforeEach(() => {
+  lookups.length = 0;
 });
 
 afterAll(async () => {
