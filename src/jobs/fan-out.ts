@@ -7,6 +7,8 @@ export interface PlannedJob {
   definition: JobDefinition;
   eventName: string;
   data: unknown;
+  /** The dispatched event's own id (its dedupe id), if it had one. */
+  eventId?: string;
   /** Per definition, so one event id fanning out to two definitions yields two jobs, each deduplicated. */
   dedupeKey: string | null;
   concurrencyKey: string | null;
@@ -18,6 +20,7 @@ export function planJobs(registry: JobRegistry, events: readonly EventToDispatch
       definition,
       eventName: event.name,
       data: event.data,
+      eventId: event.id,
       dedupeKey: event.id === undefined ? null : `event:${definition.id}:${event.id}`,
       concurrencyKey: concurrencyKeyOf(definition, event.data),
     })),

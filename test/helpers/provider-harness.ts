@@ -1,69 +1,139 @@
-// A local provider over a fresh test database, with fast timings, recording failure reports.
+// One provider under test, over a fresh database (and for BullMQ a fresh Redis prefix), with fast timings and
+// recorded failure reports. The conformance scenarios talk only to this, so each runs unchanged on every target.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { JobDefinition } from '../../src/jobs/define';
 import type { EventType } from '../../src/jobs/event-type';
 import { JobClient } from '../../src/jobs/client';
 import { JobRegistry } from '../../src/jobs/registry';
-import { LocalProvider, type LocalProviderOptions } from '../../src/jobs/providers/local/local-provider';
+import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
+import { BullmqProvider } from '../../src/jobs/providers/bullmq/bullmq-provider';
+import { anchorKey } from '../../src/jobs/providers/bullmq/anchor';
 import type { FailedJobReport } from '../../src/jobs/providers/local/job-runner';
+import type { JobProvider } from '../../src/jobs/providers/types';
 import { silentLogger } from '../../src/jobs/logger';
-import { createTestDatabase, type TestDatabase, type TestDriver } from './database';
+import { createTestDatabase, type TestDatabase } from './database';
+import { redisUrl } from './services';
 import { waitFor } from './wait-for';
 
-export interface LocalHarness {
+export type Target = 'local-pglite' | 'local-postgres' | 'bullmq';
+export const TARGETS: readonly Target[] = ['local-pglite', 'local-postgres', 'bullmq'];
+
+export interface JobState {
+  status: string;
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface ProviderHarness {
+  target: Target;
   database: TestDatabase;
-  provider: LocalProvider;
+  provider: JobProvider;
   client: JobClient<Record<string, unknown>>;
   failures: FailedJobReport[];
-  jobStatus(id: string): Promise<{ status: string; attempts: number; last_error: string | null }>;
-  waitForStatus(id: string, status: string | string[]): Promise<{ status: string; attempts: number; last_error: string | null }>;
+  /** The background_jobs row id holding a dispatched job's state and memos (BullMQ: its anchor row). */
+  rowId(id: string): Promise<string | undefined>;
+  jobStatus(id: string): Promise<JobState>;
+  waitForStatus(id: string, status: string | string[]): Promise<JobState>;
+  /** Whether the job is parked by step.sleep (waiting, not holding a worker slot). */
+  isParked(id: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export async function createLocalHarness(
-  driver: TestDriver,
+export async function createProviderHarness(
+  target: Target,
   events: readonly EventType[],
   definitions: readonly JobDefinition<never>[],
-  overrides: Partial<LocalProviderOptions> = {},
-): Promise<LocalHarness> {
-  const database = await createTestDatabase(driver);
+): Promise<ProviderHarness> {
+  const database = await createTestDatabase(target === 'local-pglite' ? 'pglite' : 'postgres');
   const registry = new JobRegistry(events, definitions);
   const failures: FailedJobReport[] = [];
-  const provider = new LocalProvider({
-    database: database.handle,
-    registry,
-    mode: 'worker',
-    concurrency: 10,
-    leaseMs: 2000,
-    pollIntervalMs: 100,
-    retentionDays: 7,
-    logger: silentLogger,
-    onFailure: async (report) => void failures.push(report),
-    ...overrides,
-  });
-  const client = new JobClient<Record<string, unknown>>(registry, provider);
-  const jobStatus = async (id: string) => {
-    const rows = await database.handle.sql.query<{ status: string; attempts: number; last_error: string | null }>(
-      'select status, attempts, last_error from background_jobs where id = $1',
-      [id],
-    );
-    return rows[0]!;
+  const onFailure = async (report: FailedJobReport) => void failures.push(report);
+  const sql = database.handle.sql;
+  const prefix = `test-${randomBytes(4).toString('hex')}`;
+
+  const provider: JobProvider =
+    target === 'bullmq'
+      ? new BullmqProvider({
+          redisUrl: redisUrl(),
+          prefix,
+          concurrency: 10,
+          database: database.handle,
+          registry,
+          logger: silentLogger,
+          onFailure,
+          lockDurationMs: 2000,
+          retentionDays: 1,
+        })
+      : new LocalProvider({
+          database: database.handle,
+          registry,
+          mode: 'worker',
+          concurrency: 10,
+          leaseMs: 2000,
+          pollIntervalMs: 100,
+          retentionDays: 7,
+          logger: silentLogger,
+          onFailure,
+        });
+
+  const rowId = async (id: string) => {
+    if (target !== 'bullmq') return id;
+    const [queue, jobId] = id.split('/') as [string, string];
+    const rows = await sql.query<{ id: string }>('select id::text as id from background_jobs where dedupe_key = $1', [anchorKey(queue, jobId)]);
+    return rows[0]?.id;
   };
+  const jobStatus = async (id: string): Promise<JobState> => {
+    const row = await rowId(id);
+    const rows = row
+      ? await sql.query<JobState>('select status, attempts, last_error from background_jobs where id = $1', [row])
+      : [];
+    return rows[0] ?? { status: 'PENDING', attempts: 0, last_error: null };
+  };
+  const isParked = async (id: string) => {
+    if (target === 'bullmq') {
+      const [queue, jobId] = id.split('/') as [string, string];
+      const job = await (provider as BullmqProvider).queue(queue).getJob(jobId);
+      return (await job?.isDelayed()) ?? false;
+    }
+    const rows = await sql.query<{ parked: boolean }>(`select status = 'PENDING' and run_at > now() as parked from background_jobs where id = $1`, [id]);
+    return rows[0]?.parked ?? false;
+  };
+
   return {
+    target,
     database,
     provider,
-    client,
+    client: new JobClient<Record<string, unknown>>(registry, provider),
     failures,
+    rowId,
     jobStatus,
+    isParked,
     waitForStatus: (id, status) => {
       const wanted = Array.isArray(status) ? status : [status];
       return waitFor(async () => {
-        const row = await jobStatus(id);
-        return row && wanted.includes(row.status) ? row : undefined;
+        const state = await jobStatus(id);
+        return wanted.includes(state.status) ? state : undefined;
       }, { what: `job ${id} to be ${wanted.join('|')}` });
     },
     async close() {
       await provider.stop({ timeoutMs: 2000 });
+      if (target === 'bullmq') await deleteKeys(prefix);
       await database.drop();
     },
   };
+}
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl());
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

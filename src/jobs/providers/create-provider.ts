@@ -34,7 +34,20 @@ export async function createProvider(deps: ProviderDeps): Promise<JobProvider> {
           ? { baseUrl: config.internalWebappUrl, secret: config.jobs.signingSecret, waitUntil: deps.waitUntil }
           : undefined,
       });
-    case 'bullmq':
+    case 'bullmq': {
+      const { BullmqProvider } = await import('./bullmq/bullmq-provider');
+      return new BullmqProvider({
+        redisUrl: config.redis.url!,
+        prefix: config.redis.prefix,
+        concurrency: config.redis.concurrency,
+        database: deps.database,
+        registry: deps.registry,
+        logger: deps.logger,
+        onFailure: deps.onFailure,
+        lockDurationMs: config.jobs.leaseMs,
+        retentionDays: config.jobs.retentionDays,
+      });
+    }
     case 'inngest':
       throw new Error(
         `JOBS_PROVIDER=${config.jobs.provider} is not available yet in this build; use JOBS_PROVIDER=local (see README, "Providers").`,

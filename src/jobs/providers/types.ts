@@ -22,6 +22,8 @@ export interface EventToDispatch extends ValidatedEvent {
 
 export interface JobProvider {
   readonly name: ProviderName;
+  /** Whether dispatch({ tx }) enqueues inside the caller's database transaction (only the local provider). */
+  readonly supportsTransactionalDispatch: boolean;
   /** Enqueues the jobs these events trigger; returns the ids of those jobs (or, for Inngest, of the events). */
   dispatch(events: readonly EventToDispatch[], options: Omit<DispatchOptions, 'id'>): Promise<string[]>;
   /** Runs jobs in this process: worker and cron scheduler. Providers whose jobs run elsewhere do nothing. */

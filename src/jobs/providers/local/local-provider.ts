@@ -38,6 +38,7 @@ const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
 export class LocalProvider implements JobProvider {
   readonly name = 'local' as const;
+  readonly supportsTransactionalDispatch = true;
   readonly runner: JobRunner;
   readonly scheduler: CronScheduler;
   private worker: LocalWorker | undefined;

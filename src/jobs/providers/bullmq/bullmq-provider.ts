@@ -1,0 +1,227 @@
+// The BullMQ provider: one queue per definition under REDIS_PREFIX, workers with BULLMQ_CONCURRENCY, retries and
+// backoff from the definition, cron through BullMQ job schedulers (UTC), step memos in PostgreSQL.
+import { createHash } from 'node:crypto';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { DatabaseHandle } from '../../../db/client';
+import { latestSlot } from '../../cron';
+import { cronEventName, type JobDefinition } from '../../define';
+import { toMilliseconds } from '../../duration';
+import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
+import { planJobs } from '../../fan-out';
+import type { JobLogger } from '../../logger';
+import type { JobRegistry } from '../../registry';
+import type { FailedJobReport } from '../local/job-runner';
+import { completeJobs, failJob } from '../local/sql/finish-jobs';
+import { loadMemos, saveMemo } from '../local/sql/memos';
+import type { DispatchOptions, EventToDispatch, JobProvider } from '../types';
+import { anchorKey, recordAttemptError, startAttempt, type Anchor } from './anchor';
+
+interface QueuedEvent {
+  name: string;
+  data: unknown;
+  id?: string;
+  ts: number;
+}
+
+export interface BullmqProviderOptions {
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  database: DatabaseHandle;
+  registry: JobRegistry;
+  logger: JobLogger;
+  onFailure(report: FailedJobReport): Promise<void>;
+  /** BullMQ lock duration: a job whose worker stops renewing it for this long is "stalled" and handed out again. */
+  lockDurationMs?: number;
+  /** How long completed jobs stay in Redis (also the window in which a dedupe id is remembered). */
+  retentionDays: number;
+  now?: () => Date;
+  random?: () => number;
+}
+
+/** Thrown out of the processor to hand BullMQ the delay our backoff chose for the next attempt. */
+class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
+export class BullmqProvider implements JobProvider {
+  readonly name = 'bullmq' as const;
+  readonly supportsTransactionalDispatch = false;
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private producerConnection: Redis | undefined;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: BullmqProviderOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Producer connection: no offline queue, so a dispatch during a Redis outage fails at once with the cause. */
+  private producer(): Redis {
+    if (!this.producerConnection) {
+      this.producerConnection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      this.producerConnection.on('error', (error) => this.options.logger.warn({ err: error }, 'redis producer connection error'));
+    }
+    return this.producerConnection;
+  }
+
+  queue(definitionId: string): Queue {
+    let queue = this.queues.get(definitionId);
+    if (!queue) {
+      queue = new Queue(definitionId, { connection: this.producer(), prefix: this.options.prefix });
+      queue.on('error', (error) => this.options.logger.warn({ err: error, queue: definitionId }, 'bullmq queue error'));
+      this.queues.set(definitionId, queue);
+    }
+    return queue;
+  }
+
+  async dispatch(events: readonly EventToDispatch[], options: Omit<DispatchOptions, 'id'>): Promise<string[]> {
+    if (options.tx) throw new Error('dispatch({ tx }) needs JOBS_PROVIDER=local: BullMQ cannot enqueue inside a database transaction');
+    const delay = options.delay === undefined ? 0 : toMilliseconds(options.delay);
+    const planned = planJobs(this.options.registry, events);
+    const byQueue = new Map<string, Array<{ index: number; name: string; data: { event: QueuedEvent }; opts: object }>>();
+    planned.forEach((job, index) => {
+      const entries = byQueue.get(job.definition.id) ?? [];
+      entries.push({
+        index,
+        name: job.definition.id,
+        data: { event: { name: job.eventName, data: job.data, id: job.eventId, ts: Date.now() } },
+        opts: {
+          // BullMQ refuses ':' and integer-like custom ids; a hash of our dedupe key is neither.
+          jobId: job.dedupeKey ? `d-${createHash('sha256').update(job.dedupeKey).digest('hex').slice(0, 40)}` : undefined,
+          attempts: job.definition.retries + 1,
+          backoff: { type: 'definition' },
+          delay,
+          removeOnComplete: { age: this.options.retentionDays * 86_400 },
+          removeOnFail: { age: 30 * 86_400 },
+        },
+      });
+      byQueue.set(job.definition.id, entries);
+    });
+    const ids: string[] = new Array(planned.length);
+    for (const [definitionId, entries] of byQueue) {
+      const added = await this.queue(definitionId).addBulk(entries.map(({ name, data, opts }) => ({ name, data, opts })));
+      added.forEach((job, position) => (ids[entries[position]!.index] = `${definitionId}/${job.id}`));
+    }
+    return ids;
+  }
+
+  async start(): Promise<void> {
+    if (this.workers.length) return;
+    const { registry, prefix, concurrency, redisUrl } = this.options;
+    for (const definition of registry.definitions) {
+      const queue = this.queue(definition.id);
+      // Definition-wide limit across every worker; BullMQ (open source) has no per-key groups, so a keyed limit
+      // is applied to the whole definition, which is stricter and therefore safe.
+      if (definition.concurrency) await queue.setGlobalConcurrency(definition.concurrency.limit);
+      if ('cron' in definition.trigger) {
+        await queue.upsertJobScheduler(definition.id, { pattern: definition.trigger.cron, tz: 'UTC' }, { name: definition.id });
+      }
+      const worker = new Worker(definition.id, (job, token) => this.process(definition, job, token), {
+        connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+        prefix,
+        concurrency,
+        lockDuration: this.options.lockDurationMs ?? 30_000,
+        stalledInterval: this.options.lockDurationMs ?? 30_000,
+        settings: { backoffStrategy: (_attempts, _type, error) => (error instanceof RetryLater ? error.delayMs : 1000) },
+      });
+      worker.on('error', (error) => this.options.logger.warn({ err: error, queue: definition.id }, 'bullmq worker error'));
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+    this.options.logger.info({ queues: this.workers.length, concurrency }, 'bullmq workers started');
+  }
+
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    const workers = this.workers.splice(0);
+    // close() waits for running jobs; past the timeout, force-close (BullMQ hands them out again after the lock).
+    const graceful = Promise.all(workers.map((worker) => worker.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.timeoutMs ?? 25_000)));
+    if ((await Promise.race([graceful, timedOut])) === 'timeout') await Promise.all(workers.map((worker) => worker.close(true)));
+    clearTimeout(timer);
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    this.queues.clear();
+    this.producerConnection?.disconnect();
+    this.producerConnection = undefined;
+  }
+
+  private async process(definition: JobDefinition, job: Job<{ event?: QueuedEvent }>, token: string | undefined): Promise<unknown> {
+    const { sql } = this.options.database;
+    const isCron = 'cron' in definition.trigger;
+    const slot = isCron ? latestSlot((definition.trigger as { cron: string }).cron, new Date(job.timestamp + (job.delay ?? 0) + 1000)) : null;
+    const event: QueuedEvent = job.data.event ?? { name: cronEventName(definition.id), data: { scheduledFor: slot?.toISOString() }, ts: job.timestamp };
+    const maxAttempts = job.opts.attempts ?? definition.retries + 1;
+    const anchor = await startAttempt(sql, {
+      definitionId: definition.id,
+      eventName: event.name,
+      data: event.data,
+      attempt: job.attemptsMade,
+      maxAttempts,
+      anchorKey: anchorKey(definition.id, job.id!),
+    });
+    let outcome: ExecuteOutcome;
+    try {
+      const data = this.options.registry.parsePayload(definition, event.data);
+      outcome = await executeJob({
+        definition,
+        event: { name: event.name, data, id: event.id ?? `bullmq:${definition.id}/${job.id}`, ts: event.ts },
+        jobId: anchor.id,
+        attempt: job.attemptsMade,
+        maxAttempts,
+        memos: this.memoStore(anchor),
+        dispatch: (events, dedupePrefix) =>
+          this.dispatch(this.options.registry.validate(events).map((e, index) => ({ ...e, id: `${dedupePrefix}:${index}` })), {}),
+        now: this.now,
+        random: this.options.random,
+        logger: this.options.logger,
+      });
+    } catch (error) {
+      outcome = { kind: 'failed', error: (error as Error).message };
+    }
+    return this.settle(definition, job, token, anchor, outcome);
+  }
+
+  private memoStore(anchor: Anchor) {
+    const { sql } = this.options.database;
+    return {
+      load: () => loadMemos(sql, anchor.id),
+      save: async (stepId: string, memo: Parameters<typeof saveMemo>[3]) => {
+        if (!(await saveMemo(sql, anchor, stepId, memo))) throw new LeaseLostError(`Job ${anchor.id} is no longer held by this worker`);
+      },
+    };
+  }
+
+  private async settle(definition: JobDefinition, job: Job, token: string | undefined, anchor: Anchor, outcome: ExecuteOutcome) {
+    const { sql } = this.options.database;
+    switch (outcome.kind) {
+      case 'completed':
+        await completeJobs(sql, [anchor]);
+        return outcome.output;
+      case 'sleep':
+        // Not a failure: park the job in BullMQ's delayed set; the attempt count stays as it was.
+        await job.moveToDelayed(outcome.until.getTime(), token);
+        throw new DelayedError();
+      case 'retry': {
+        await recordAttemptError(sql, anchor, outcome.error);
+        throw new RetryLater(outcome.error, Math.max(0, outcome.at.getTime() - this.now().getTime()));
+      }
+      case 'failed':
+        if (await failJob(sql, anchor, { final: true, retryDelayMs: 0, error: outcome.error })) {
+          await this.options
+            .onFailure({ jobId: anchor.id, definitionId: definition.id, eventName: job.data.event?.name ?? '', error: outcome.error, attempts: job.attemptsMade + 1 })
+            .catch((error) => this.options.logger.error({ err: error }, 'failure hook failed'));
+        }
+        throw new UnrecoverableError(outcome.error);
+      case 'lease-lost':
+        throw new Error('lease lost: this job was taken over by another worker');
+    }
+  }
+}
+
