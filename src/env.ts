@@ -88,6 +88,8 @@ const envSchema = z
     INNGEST_SIGNING_KEY: optionalString.pipe(z.string().regex(/^signkey-/, 'expected a key starting with signkey-').optional()),
     INNGEST_APP_ID: z.string().regex(/^[a-z0-9-]+$/, 'expected lower-case letters, digits and -').default('signing-jobs'),
     INNGEST_DEV: flag,
+    /** A self-hosted Inngest (`inngest start`) or a test server; unset = Inngest cloud. */
+    INNGEST_BASE_URL: optionalHttpUrl,
 
     PUBLIC_WEBAPP_URL: httpUrl.default('http://localhost:3000'),
     INTERNAL_WEBAPP_URL: optionalHttpUrl,
@@ -157,6 +159,7 @@ function toConfig(env: ParsedEnv) {
       appId: env.INNGEST_APP_ID,
       eventKey: env.INNGEST_EVENT_KEY,
       signingKey: env.INNGEST_SIGNING_KEY,
+      baseUrl: env.INNGEST_BASE_URL,
       isDev: env.INNGEST_DEV || (env.NODE_ENV !== 'production' && !env.INNGEST_SIGNING_KEY),
     },
     publicWebappUrl: env.PUBLIC_WEBAPP_URL,

@@ -10,7 +10,7 @@ import { record, testDefinitions, testEvents } from '../fixtures/test-jobs';
 // says so and asserts the documented behaviour (README, "Providers").
 describe.each(TARGETS)('conformance: %s', (target) => {
   let harness: ProviderHarness;
-  const isLocal = target !== 'bullmq';
+  const isLocal = target.startsWith('local');
   const key = () => randomUUID();
 
   beforeAll(async () => {
@@ -25,7 +25,9 @@ describe.each(TARGETS)('conformance: %s', (target) => {
     const job = await harness.waitForStatus(ids[0]!, ['COMPLETED', 'FAILED']);
     expect(job).toMatchObject({ status: 'COMPLETED', attempts: 2 });
     expect(record.steps.get(k)).toEqual(['step-1', 'step-2', 'step-2', 'step-3']);
-    expect(record.attempts.get(k)).toEqual([0, 1]);
+    // Inngest replays the handler once per step, so it records the same attempt more than once.
+    expect(new Set(record.attempts.get(k))).toEqual(new Set([0, 1]));
+    if (!harness.memosInDatabase) return;
     const memos = await harness.database.handle.sql.query<{ step_id: string; status: string; output: unknown; attempts: number }>(
       'select step_id, status, output, attempts from background_job_tasks where job_id = $1 order by step_id',
       [await harness.rowId(ids[0]!)],
@@ -66,8 +68,7 @@ describe.each(TARGETS)('conformance: %s', (target) => {
     const second = await harness.client.dispatch({ name: 'test/noop', data: { key: k } }, { id: `dedupe-${k}` });
     expect(second.ids).toEqual(first.ids);
     await harness.waitForStatus(first.ids[0]!, 'COMPLETED');
-    const rows = await harness.database.handle.sql.query(`select id from background_jobs where payload->>'key' = $1`, [k]);
-    expect(rows).toHaveLength(1);
+    expect(await harness.countJobs('noop', k)).toBe(1);
     expect(record.steps.get(k)).toEqual(['noop']);
   });
 
@@ -116,8 +117,7 @@ describe.each(TARGETS)('conformance: %s', (target) => {
     const job = await harness.waitForStatus(ids[0]!, 'COMPLETED');
     expect(job.attempts).toBe(2);
     await waitFor(() => record.steps.get(k)?.length);
-    const children = await harness.database.handle.sql.query(`select id from background_jobs where job_id = 'noop' and payload->>'key' = $1`, [k]);
-    expect(children).toHaveLength(1);
+    expect(await harness.countJobs('noop', k)).toBe(1);
     expect(record.steps.get(k)).toEqual(['noop']);
   });
 
@@ -131,7 +131,7 @@ describe.each(TARGETS)('conformance: %s', (target) => {
     expect(record.maxInFlight.get(`${k}:g1`)).toBeLessThanOrEqual(2);
     // Each group reaches the limit with 10 worker slots free, so the limit (not luck) is what held it at 2.
     // BullMQ (open source) has no per-key groups: it applies the limit to the whole definition, which is stricter.
-    if (isLocal) expect(record.maxInFlight.get(`${k}:g0`)).toBe(2);
+    if (target !== 'bullmq') expect(record.maxInFlight.get(`${k}:g0`)).toBe(2);
   });
 
   it('refuses an unknown event or bad data with the failing fields, inserting nothing', async () => {

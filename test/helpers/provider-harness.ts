@@ -12,12 +12,16 @@ import { anchorKey } from '../../src/jobs/providers/bullmq/anchor';
 import type { FailedJobReport } from '../../src/jobs/providers/local/job-runner';
 import type { JobProvider } from '../../src/jobs/providers/types';
 import { silentLogger } from '../../src/jobs/logger';
+import { InngestProvider } from '../../src/jobs/providers/inngest/inngest-provider';
+import { startFakeInngest } from './fake-inngest';
+import { startRouteServer } from './route-server';
+import { inngestHandlers } from '../../src/app/_lib/inngest-handlers';
 import { createTestDatabase, type TestDatabase } from './database';
 import { redisUrl } from './services';
 import { waitFor } from './wait-for';
 
-export type Target = 'local-pglite' | 'local-postgres' | 'bullmq';
-export const TARGETS: readonly Target[] = ['local-pglite', 'local-postgres', 'bullmq'];
+export type Target = 'local-pglite' | 'local-postgres' | 'bullmq' | 'inngest';
+export const TARGETS: readonly Target[] = ['local-pglite', 'local-postgres', 'bullmq', 'inngest'];
 
 export interface JobState {
   status: string;
@@ -37,6 +41,10 @@ export interface ProviderHarness {
   waitForStatus(id: string, status: string | string[]): Promise<JobState>;
   /** Whether the job is parked by step.sleep (waiting, not holding a worker slot). */
   isParked(id: string): Promise<boolean>;
+  /** How many jobs of a definition exist for an event whose data has this `key`. */
+  countJobs(definitionId: string, key: string): Promise<number>;
+  /** Whether step memos live in our background_job_tasks (local, BullMQ) rather than in the provider (Inngest). */
+  memosInDatabase: boolean;
   close(): Promise<void>;
 }
 
@@ -52,6 +60,7 @@ export async function createProviderHarness(
   const sql = database.handle.sql;
   const prefix = `test-${randomBytes(4).toString('hex')}`;
 
+  if (target === 'inngest') return createInngestHarness(database, registry, failures, onFailure);
   const provider: JobProvider =
     target === 'bullmq'
       ? new BullmqProvider({
@@ -109,16 +118,78 @@ export async function createProviderHarness(
     rowId,
     jobStatus,
     isParked,
-    waitForStatus: (id, status) => {
-      const wanted = Array.isArray(status) ? status : [status];
-      return waitFor(async () => {
-        const state = await jobStatus(id);
-        return wanted.includes(state.status) ? state : undefined;
-      }, { what: `job ${id} to be ${wanted.join('|')}` });
-    },
+    memosInDatabase: true,
+    countJobs: async (definitionId, key) =>
+      (await sql.query(`select 1 from background_jobs where job_id = $1 and payload->>'key' = $2`, [definitionId, key])).length,
+    waitForStatus: (id, status) => waitForState(jobStatus, id, status),
     async close() {
       await provider.stop({ timeoutMs: 2000 });
       if (target === 'bullmq') await deleteKeys(prefix);
+      await database.drop();
+    },
+  };
+}
+
+function waitForState(jobStatus: (id: string) => Promise<JobState>, id: string, status: string | string[]): Promise<JobState> {
+  const wanted = Array.isArray(status) ? status : [status];
+  return waitFor(async () => {
+    const state = await jobStatus(id);
+    return wanted.includes(state.status) ? state : undefined;
+  }, { what: `job ${id} to be ${wanted.join('|')}` });
+}
+
+const INNGEST_SIGNING_KEY = `signkey-test-${randomBytes(16).toString('hex')}`;
+
+/** Inngest through the fake executor: the real SDK serve handler over HTTP, signed calls, synced functions. */
+async function createInngestHarness(
+  database: TestDatabase,
+  registry: JobRegistry,
+  failures: FailedJobReport[],
+  onFailure: (report: FailedJobReport) => Promise<void>,
+): Promise<ProviderHarness> {
+  const appId = 'conformance';
+  const fake = await startFakeInngest({ signingKey: INNGEST_SIGNING_KEY, appId });
+  const provider = new InngestProvider({
+    appId,
+    eventKey: 'test-event-key',
+    signingKey: INNGEST_SIGNING_KEY,
+    baseUrl: fake.url,
+    isDev: false,
+    registry,
+    logger: silentLogger,
+    onFailure,
+  });
+  const server = await startRouteServer({ '/api/inngest': inngestHandlers(provider) });
+  fake.setAppUrl(`${server.url}/api/inngest`);
+  const sync = await fetch(`${server.url}/api/inngest`, { method: 'PUT' });
+  if (!sync.ok) throw new Error(`Inngest sync failed: ${sync.status} ${await sync.text()}`);
+
+  const runOf = (id: string) => fake.runs.find((run) => run.eventId === id);
+  const jobStatus = async (id: string): Promise<JobState> => {
+    const run = runOf(id);
+    if (!run) return { status: 'PENDING', attempts: 0, last_error: null };
+    const status = run.status === 'RUNNING' || run.status === 'SLEEPING' ? 'PROCESSING' : run.status;
+    const error = run.error as { stack?: string; message?: string } | undefined;
+    return { status, attempts: run.attempts, last_error: error ? (error.stack ?? error.message ?? JSON.stringify(error)) : null };
+  };
+  return {
+    target: 'inngest',
+    database,
+    provider,
+    client: new JobClient<Record<string, unknown>>(registry, provider),
+    failures,
+    rowId: async (id) => runOf(id)?.runId,
+    jobStatus,
+    isParked: async (id) => runOf(id)?.status === 'SLEEPING',
+    memosInDatabase: false,
+    countJobs: async (definitionId, key) =>
+      fake.runs.filter(
+        (run) => run.fnId === `${appId}-${definitionId}` && (fake.events.find((e) => e.id === run.eventId)?.data as { key?: string })?.key === key,
+      ).length,
+    waitForStatus: (id, status) => waitForState(jobStatus, id, status),
+    async close() {
+      await server.close();
+      await fake.close();
       await database.drop();
     },
   };

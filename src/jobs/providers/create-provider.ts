@@ -48,9 +48,18 @@ export async function createProvider(deps: ProviderDeps): Promise<JobProvider> {
         retentionDays: config.jobs.retentionDays,
       });
     }
-    case 'inngest':
-      throw new Error(
-        `JOBS_PROVIDER=${config.jobs.provider} is not available yet in this build; use JOBS_PROVIDER=local (see README, "Providers").`,
-      );
+    case 'inngest': {
+      const { InngestProvider } = await import('./inngest/inngest-provider');
+      return new InngestProvider({
+        appId: config.inngest.appId,
+        eventKey: config.inngest.eventKey,
+        signingKey: config.inngest.signingKey,
+        baseUrl: config.inngest.baseUrl,
+        isDev: config.inngest.isDev,
+        registry: deps.registry,
+        logger: deps.logger,
+        onFailure: deps.onFailure,
+      });
+    }
   }
 }

@@ -1,0 +1,92 @@
+// Turns one of our definitions into an Inngest function with the same id, name, retries, concurrency and trigger,
+// and our step API onto Inngest's, so a definition never knows which provider runs it. Inngest memoizes steps in
+// its own executor; our errors become Inngest's so retry control means the same thing.
+import {
+  NonRetriableError as InngestNonRetriableError,
+  RetryAfterError as InngestRetryAfterError,
+  type Inngest,
+} from 'inngest';
+import { latestSlot } from '../../cron';
+import { cronEventName, type JobDefinition, type StepTools } from '../../define';
+import { NonRetriableError, RetryAfterError, ValidationError } from '../../errors';
+import type { JobLogger } from '../../logger';
+import type { JobRegistry } from '../../registry';
+import type { FailedJobReport } from '../local/job-runner';
+
+export interface ToFunctionDeps {
+  registry: JobRegistry;
+  logger: JobLogger;
+  onFailure(report: FailedJobReport): Promise<void>;
+}
+
+export function toInngestFunction(client: Inngest.Any, definition: JobDefinition, deps: ToFunctionDeps) {
+  const cron = 'cron' in definition.trigger ? definition.trigger.cron : undefined;
+  const maxAttempts = definition.retries + 1;
+  return client.createFunction(
+    {
+      id: definition.id,
+      name: definition.name,
+      retries: definition.retries as never,
+      concurrency: definition.concurrency ? { limit: definition.concurrency.limit, key: definition.concurrency.key } : undefined,
+      triggers: [cron ? { cron: `TZ=UTC ${cron}` } : { event: (definition.trigger as { event: string }).event }],
+    },
+    async ({ event, step, attempt, runId }) => {
+      const logger = deps.logger.child({ jobId: runId, job: definition.id, attempt });
+      try {
+        const data = cron
+          ? { scheduledFor: (latestSlot(cron, new Date(event.ts ?? Date.now())) ?? new Date(event.ts ?? Date.now())).toISOString() }
+          : deps.registry.parsePayload(definition, event.data);
+        const tools: StepTools = {
+          run: (id, fn) => step.run(id, () => toInngestError(fn)) as never,
+          sleep: async (id, duration) => void (await step.sleep(id, typeof duration === 'number' ? duration : duration)),
+          sendEvent: async (id, events) => {
+            const list = Array.isArray(events) ? events : [events];
+            deps.registry.validate(list);
+            return step.sendEvent(id, list.map((e) => ({ name: e.name, data: e.data as Record<string, unknown> })));
+          },
+        };
+        return await definition.handler({
+          event: { name: cron ? cronEventName(definition.id) : event.name, data, id: event.id ?? runId, ts: event.ts ?? Date.now() },
+          step: tools,
+          attempt,
+          jobId: runId,
+          logger,
+        });
+      } catch (error) {
+        const converted = convertError(error);
+        const final = converted instanceof InngestNonRetriableError || isStepError(error) || attempt >= maxAttempts - 1;
+        if (final) {
+          await deps
+            .onFailure({ jobId: runId, definitionId: definition.id, eventName: event.name, error: describe(error), attempts: attempt + 1 })
+            .catch((reportError) => logger.error({ err: reportError }, 'failure hook failed'));
+        }
+        throw converted;
+      }
+    },
+  );
+}
+
+async function toInngestError<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw convertError(error);
+  }
+}
+
+function convertError(error: unknown): unknown {
+  if (error instanceof NonRetriableError || error instanceof ValidationError) {
+    return new InngestNonRetriableError(error.message, { cause: error });
+  }
+  if (error instanceof RetryAfterError) return new InngestRetryAfterError(error.message, error.retryAt, { cause: error });
+  return error;
+}
+
+/** A step that already failed for good (Inngest replays its memoized error as a StepError). */
+function isStepError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'StepError';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
