@@ -11,12 +11,24 @@ export interface Environment {
   readonly cpuModel: string;
   readonly postgres: string;
   readonly redis: string;
+  /**
+   * 1-minute load average before the run. Anything near the core count means something else was busy (a test run,
+   * a type check) and the figures are low by an unknown amount.
+   */
+  readonly loadBefore: number;
 }
 
 export async function describeEnvironment(config: BenchConfig): Promise<Environment> {
   const [postgres, redis] = await Promise.all([describePostgres(config.databaseUrl), describeRedis(config.redisUrl)]);
   const cpus = os.cpus();
-  return { node: process.version, cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', postgres, redis };
+  return {
+    node: process.version,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    postgres,
+    redis,
+    loadBefore: os.loadavg()[0] ?? Number.NaN,
+  };
 }
 
 async function describePostgres(url: string): Promise<string> {

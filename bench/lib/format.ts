@@ -23,7 +23,7 @@ export function formatLatency(latency: LatencyFigures | null | undefined): strin
 /** A ratio as 3.91×; blank when either side is missing. */
 export function formatRatio(value: number | null): string {
   if (value == null || !Number.isFinite(value)) return NOT_MEASURED;
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(2)}×`;
+  return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)}×`;
 }
 
 /** An error as one line, with its cause's message when there is one (e.g. the driver error behind ours). */

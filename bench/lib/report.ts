@@ -57,7 +57,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     `N = ${formatRate(settings.jobs)} no-op jobs, one worker at concurrency ${settings.concurrency}; latency: M = ${formatRate(settings.latencyJobs)} jobs sent one at a time at ~${settings.latencyRatePerSec}/s to a waiting worker, timed from just before enqueue to handler start. Median of ${options.runs} run${options.runs === 1 ? '' : 's'}; every workload on fresh state.${options.quick ? ' **Quick run (--quick): indicative only.**' : ''}`,
     '',
-    `Node ${env.node} · ${env.cpus} × ${env.cpuModel} · ${env.postgres} · ${env.redis}`,
+    `Node ${env.node} · ${env.cpus} × ${env.cpuModel} · ${env.postgres} · ${env.redis} · load average ${env.loadBefore.toFixed(2)} before the run`,
     '',
     '| system | process jobs/s | bulk enqueue jobs/s | single enqueue jobs/s | latency p50 / p95 / p99 ms |',
     '|---|---|---|---|---|',
@@ -88,7 +88,7 @@ function pgbenchNote(pgbench: PgbenchResult | null): string[] {
 
 function comparisonSections(report: BenchReport): string[] {
   if (report.comparisons.length === 0) {
-    return ['', '_No "ours" system in this run, so no ratios; `--ours <substring>` compares any system with the rest._'];
+    return ['', '_No pair of an "ours" system and a peer in this run, so no ratios; `--ours <substring>` compares any system with the rest._'];
   }
   const ours = [...new Set(report.comparisons.map((comparison) => comparison.ours))];
   return ours.flatMap((name) => [

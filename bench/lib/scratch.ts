@@ -12,6 +12,22 @@ export interface ScratchDatabase {
 }
 
 export class Scratch {
+  /** Instances holding databases or prefixes, so an interrupted run (Ctrl-C) can still drop them. */
+  static readonly #live = new Set<Scratch>();
+  /** CREATE DATABASE statements in flight: one that commits after the drop would leak its database. */
+  static readonly #creating = new Set<Promise<void>>();
+  static #closed = false;
+
+  /**
+   * For the SIGINT/SIGTERM handler: refuse new scratch state (the interrupted workload is still running), let
+   * in-flight creations land, then drop what every live instance holds.
+   */
+  static async cleanupAll(): Promise<void> {
+    Scratch.#closed = true;
+    await Promise.allSettled([...Scratch.#creating]);
+    await Promise.allSettled([...Scratch.#live].map((scratch) => scratch.cleanup()));
+  }
+
   readonly #config: BenchConfig;
   readonly #label: string;
   readonly #databases: string[] = [];
@@ -25,32 +41,56 @@ export class Scratch {
 
   /** CREATE DATABASE bench_<label>_<random>; empty, owned by the admin connection's user. */
   async database(): Promise<ScratchDatabase> {
+    Scratch.#refuseWhenClosed();
     const name = `bench_${this.#label}_${randomBytes(4).toString('hex')}`;
-    await this.#admin(`create database "${name}"`);
+    // Registered before it exists: the drop is IF EXISTS, and an interrupted run must not miss it.
     this.#databases.push(name);
+    Scratch.#live.add(this);
+    const creating = this.#admin(`create database "${name}"`);
+    Scratch.#creating.add(creating);
+    try {
+      await creating;
+    } finally {
+      Scratch.#creating.delete(creating);
+    }
     return { name, url: withDatabase(this.#config.databaseUrl, name) };
   }
 
   /** A fresh Redis key prefix (`bench-<label>-<random>`); every key under `<prefix>:` is deleted on cleanup. */
   redisPrefix(): string {
+    Scratch.#refuseWhenClosed();
     const prefix = `bench-${this.#label.replace(/_/g, '-')}-${randomBytes(4).toString('hex')}`;
     this.#prefixes.push(prefix);
+    Scratch.#live.add(this);
     return prefix;
+  }
+
+  static #refuseWhenClosed(): void {
+    if (Scratch.#closed) throw new Error('the bench is shutting down; no new scratch state');
   }
 
   /** Drop every database and Redis prefix handed out. */
   async cleanup(): Promise<void> {
+    Scratch.#live.delete(this);
     const errors: unknown[] = [];
-    for (const name of this.#databases.splice(0)) {
-      // WITH (FORCE) ends the connections a hung or leaky client left open (PostgreSQL 13+).
-      await this.#admin(`drop database if exists "${name}" with (force)`).catch((error: unknown) => errors.push(error));
-    }
+    const databases = this.#databases.splice(0);
+    if (databases.length) await this.#dropDatabases(databases).catch((error: unknown) => errors.push(error));
     const prefixes = this.#prefixes.splice(0);
     if (prefixes.length) await deleteRedisKeys(this.#config.redisUrl, prefixes).catch((error: unknown) => errors.push(error));
     if (errors.length) throw new AggregateError(errors, `cleanup of scratch state for ${this.#label} failed`);
   }
 
-  async #admin(sql: string): Promise<void> {
+  async #dropDatabases(names: readonly string[]): Promise<void> {
+    await this.#admin(async (client) => {
+      for (const name of names) {
+        await waitForDisconnects(client, name);
+        // WITH (FORCE) ends the connections a hung or leaky client left open (PostgreSQL 13+).
+        await client.query(`drop database if exists "${name}" with (force)`);
+      }
+    });
+  }
+
+  async #admin(sqlOrWork: string | ((client: pg.Client) => Promise<void>)): Promise<void> {
     const client = new pg.Client({ connectionString: this.#config.databaseUrl, connectionTimeoutMillis: 10_000 });
     try {
       await client.connect();
@@ -58,10 +98,28 @@ export class Scratch {
       throw new Error(`cannot reach PostgreSQL at ${redactUrl(this.#config.databaseUrl)} (set BENCH_DATABASE_URL)`, { cause: error });
     }
     try {
-      await client.query(sql);
+      if (typeof sqlOrWork === 'string') await client.query(sqlOrWork);
+      else await sqlOrWork(client);
     } finally {
       await client.end();
     }
+  }
+}
+
+/**
+ * node-postgres's pool.end() resolves before its sockets close, so a cleanly closed system can still have backends
+ * on its way out. Forcing the drop then makes the server send those clients a FATAL error, which libraries log as
+ * a failure. Give them up to a second to go; anything left after that really is a leak, and FORCE deals with it.
+ */
+async function waitForDisconnects(client: pg.Client, database: string): Promise<void> {
+  const deadline = performance.now() + 1_000;
+  while (performance.now() < deadline) {
+    const { rows } = await client.query<{ count: number }>(
+      'select count(*)::int as count from pg_stat_activity where datname = $1',
+      [database],
+    );
+    if ((rows[0]?.count ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

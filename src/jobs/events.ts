@@ -19,6 +19,8 @@ export const webhookDeliveryRequested = defineEvent(
     /** Stable across retries: the `webhook-id` header receivers deduplicate on. */
     messageId: z.string().min(1).max(200),
     payload: z.record(z.string(), z.unknown()),
+    /** When the event happened; part of the signed body, so it must not change between attempts. */
+    occurredAt: z.iso.datetime().optional(),
   }),
 );
 export const userSignedUp = defineEvent('user/signed.up', z.object({ userId: id }));

@@ -6,7 +6,7 @@ import type { JobDefinition, StepTools } from './define';
 import { toMilliseconds } from './duration';
 import { NonRetriableError, RetryAfterError } from './errors';
 import type { JobEvent } from './event-type';
-import type { JobLogger } from './logger';
+import { lazyChild, type JobLogger } from './logger';
 
 export type Memo = { status: 'COMPLETED'; output: unknown } | { status: 'FAILED'; error: string };
 
@@ -49,22 +49,24 @@ class SleepSignal {
 
 export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
   const { definition, memos, now } = input;
-  const stored = await memos.load();
+  // Loaded on the first step, not up front: a job without steps costs no memo query at all.
+  let loading: Promise<Map<string, Memo>> | undefined;
   const seen = new Set<string>();
 
   const claimStepId = (id: string) => {
     if (seen.has(id)) throw new NonRetriableError(`Step id "${id}" is used twice in job "${definition.id}"; step ids must be unique`);
     seen.add(id);
   };
-  const completed = (id: string) => {
-    const memo = stored.get(id);
+  const completed = async (id: string) => {
+    loading ??= memos.load();
+    const memo = (await loading).get(id);
     return memo?.status === 'COMPLETED' ? memo : undefined;
   };
 
   const step: StepTools = {
     run: async (id, fn) => {
       claimStepId(id);
-      const memo = completed(id);
+      const memo = await completed(id);
       if (memo) return memo.output as never;
       let output: unknown;
       try {
@@ -79,14 +81,14 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
     },
     sleep: async (id, duration) => {
       claimStepId(id);
-      const memo = completed(id);
+      const memo = await completed(id);
       const until = memo ? new Date((memo.output as { until: string }).until) : new Date(now().getTime() + toMilliseconds(duration));
       if (!memo) await memos.save(id, { status: 'COMPLETED', output: { until: until.toISOString() } });
       if (until.getTime() > now().getTime()) throw new SleepSignal(until);
     },
     sendEvent: async (id, events) => {
       claimStepId(id);
-      const memo = completed(id);
+      const memo = await completed(id);
       if (memo) return memo.output as { ids: string[] };
       const list = Array.isArray(events) ? events : [events];
       const ids = await input.dispatch(list, `step:${input.jobId}:${id}`);
@@ -96,7 +98,7 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
     },
   };
 
-  const logger = input.logger.child({ jobId: input.jobId, job: definition.id, attempt: input.attempt });
+  const logger = lazyChild(input.logger, { jobId: input.jobId, job: definition.id, attempt: input.attempt });
   try {
     const output = await definition.handler({ event: input.event, step, attempt: input.attempt, jobId: input.jobId, logger });
     return { kind: 'completed', output: toJson(output) };

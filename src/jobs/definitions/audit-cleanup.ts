@@ -1,15 +1,16 @@
-// Daily at 03:00 UTC: deletes audit and system logs past retention. The batched delete arrives with the document
-// workflows; until then it records each run.
+// Daily at 03:00 UTC: deletes audit_logs and system_logs older than 90 days in batches (see deleteOldLogs) and
+// records the counts in system_logs. Skipped when another cleanup holds the lock: it deletes the same rows.
+import { runCleanup } from '../../domain/cleanup/run-cleanup';
 import { defineJob } from '../define';
-import { writeSystemLog } from '../../domain/logs/write-system-log';
 import type { JobDeps } from './deps';
 
 export const AUDIT_CLEANUP_CRON = '0 3 * * *';
 
 export function auditCleanup(deps: JobDeps) {
-  return defineJob({ id: 'audit-cleanup', trigger: { cron: AUDIT_CLEANUP_CRON } }, async ({ event, step }) => {
-    await step.run('record-run', () =>
-      writeSystemLog(deps.db, { level: 'info', source: 'audit-cleanup', message: 'cleanup ran', data: event.data }),
-    );
-  });
+  return defineJob({ id: 'audit-cleanup', trigger: { cron: AUDIT_CLEANUP_CRON } }, async ({ step }) =>
+    step.run('delete-old-logs', async () => {
+      const counts = await runCleanup(deps.db, { logs: true, documents: false, now: deps.now(), exclusive: deps.exclusive, source: 'audit-cleanup' });
+      return counts ?? { skipped: 'another cleanup is running' };
+    }),
+  );
 }

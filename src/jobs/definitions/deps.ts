@@ -1,7 +1,38 @@
-import type { Database } from '../../db/client';
+// What job handlers may use, built once per process from config (the runtime) or by a test with its own clock,
+// email transport and webhook policy.
+import type { Config } from '../../env';
+import type { Database, DatabaseHandle } from '../../db/client';
+import { createExclusive, type Exclusive } from '../../db/exclusive';
+import { createEmailTransport, type EmailTransport } from '../../email/transport';
+import type { BackoffOptions } from '../define';
 
-/** What job handlers may use. Built once per process by the runtime; tests build their own. */
 export interface JobDeps {
   db: Database;
+  /** The clock every time-dependent decision reads (expiry, token lifetimes, disabling endpoints). */
   now: () => Date;
+  email: EmailTransport;
+  /** Runs a task in one place at a time across processes (the cleanups). */
+  exclusive: Exclusive;
+  /** Base of the links in emails. */
+  publicWebappUrl: string;
+  webhooks: {
+    /** WEBHOOK_ALLOW_PRIVATE: development and tests deliver to loopback receivers. */
+    allowPrivate: boolean;
+    /** Retry schedule of a failing delivery; tests shorten it. */
+    backoff?: Partial<BackoffOptions>;
+    timeoutMs?: number;
+  };
+}
+
+export function createJobDeps(config: Config, database: DatabaseHandle, overrides: Partial<JobDeps> = {}): JobDeps {
+  const now = overrides.now ?? (() => new Date());
+  return {
+    db: database.db,
+    now,
+    email: createEmailTransport({ resendApiKey: config.email.resendApiKey, from: config.email.from, now }),
+    exclusive: createExclusive(database),
+    publicWebappUrl: config.publicWebappUrl,
+    webhooks: { allowPrivate: config.webhooks.allowPrivateAddresses },
+    ...overrides,
+  };
 }

@@ -1,15 +1,47 @@
-// Hourly (UTC): finds recipients whose signing window has passed. The sweep body (mark expired, notify the owner,
-// recipient.expired webhook) arrives with the document workflows; until then it records each run.
+// Hourly (UTC): recipients whose signing window has passed. Up to 1,000 per run, in a fixed number of statements
+// whatever the count (bench/domain.ts counts them): one to mark them expired and audit them, one batch of owner
+// notifications, one lookup of subscribed endpoints, one enqueue of their recipient.expired deliveries.
+import { expireRecipients } from '../../domain/recipients/expire-recipients';
+import { recipientExpiredEmail } from '../../email/templates';
 import { defineJob } from '../define';
-import { writeSystemLog } from '../../domain/logs/write-system-log';
 import type { JobDeps } from './deps';
+import { fireWebhooks, webhookMessageId } from './fire-webhooks';
+import { links } from './links';
+import { emailKey } from './send-email-once';
 
 export const EXPIRE_RECIPIENTS_CRON = '0 * * * *';
+export const EXPIRE_BATCH_SIZE = 1000;
 
 export function expireRecipientsSweep(deps: JobDeps) {
-  return defineJob({ id: 'expire-recipients-sweep', trigger: { cron: EXPIRE_RECIPIENTS_CRON } }, async ({ event, step }) => {
-    await step.run('record-run', () =>
-      writeSystemLog(deps.db, { level: 'info', source: 'expire-recipients-sweep', message: 'sweep ran', data: event.data }),
+  return defineJob({ id: 'expire-recipients-sweep', trigger: { cron: EXPIRE_RECIPIENTS_CRON } }, async ({ step, jobId }) => {
+    const expired = await step.run('expire-recipients', () => expireRecipients(deps.db, { now: deps.now(), limit: EXPIRE_BATCH_SIZE }));
+    const notices = expired.filter((recipient) => recipient.notifyOwner);
+    if (notices.length) {
+      await step.run('notify-owners', async () => {
+        const messages = notices.map((recipient) => ({
+          to: recipient.ownerEmail,
+          ...recipientExpiredEmail({
+            documentTitle: recipient.documentTitle,
+            recipientName: recipient.name,
+            recipientEmail: recipient.email,
+            documentUrl: links.document(deps.publicWebappUrl, recipient.documentId),
+          }),
+          idempotencyKey: emailKey(jobId, 'notify-owners', recipient.id),
+        }));
+        return { sent: (await deps.email.sendBatch(deps.db, messages)).length };
+      });
+    }
+    const webhooks = await fireWebhooks(
+      step,
+      deps,
+      'recipient.expired',
+      notices.map((recipient) => ({
+        ownerId: recipient.ownerId,
+        messageId: webhookMessageId('recipient.expired', recipient.id),
+        occurredAt: recipient.expiresAt,
+        payload: { documentId: recipient.documentId, title: recipient.documentTitle, recipient: { email: recipient.email, name: recipient.name }, expiresAt: recipient.expiresAt },
+      })),
     );
+    return { expired: expired.length, notified: notices.length, webhooks };
   });
 }

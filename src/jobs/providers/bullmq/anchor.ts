@@ -12,7 +12,7 @@ export interface Anchor {
 const START_ATTEMPT = `
   insert into background_jobs (job_id, event_name, payload, status, attempts, max_attempts, locked_by, locked_until, lock_token, dedupe_key)
   values ($1, $2, $3::jsonb, 'PROCESSING', $4, $5, 'bullmq', 'infinity', gen_random_uuid(), $6)
-  on conflict (dedupe_key) do update
+  on conflict (dedupe_key) where dedupe_key is not null do update
      set status = 'PROCESSING', attempts = excluded.attempts, locked_until = 'infinity',
          lock_token = excluded.lock_token, updated_at = now()
   returning id::text as id, lock_token`;

@@ -3,7 +3,7 @@
 import type { SqlClient } from '../../../db/client';
 import type { JobEvent } from '../../event-type';
 import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
-import type { JobLogger } from '../../logger';
+import { lazyChild, type JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { ClaimedJobRow } from './sql/job-row';
 import { completeJobs, failJob, parkJob } from './sql/finish-jobs';
@@ -37,13 +37,24 @@ interface HeldJob {
 export class JobRunner {
   private readonly held = new Map<string, HeldJob>();
   private renewTimer: NodeJS.Timeout | undefined;
-  private pendingCompletions: Array<HeldJob & { resolve(): void; reject(error: unknown): void }> = [];
+  private pendingCompletions: HeldJob[] = [];
+  private flushing: Promise<void> | undefined;
   private flushScheduled = false;
 
   constructor(private readonly options: JobRunnerOptions) {}
 
   get heldJobs(): HeldJob[] {
     return [...this.held.values()];
+  }
+
+  /** Holds a claimed job's lease (renewed with the others) before it starts, e.g. while it waits in a prefetch buffer. */
+  hold(row: ClaimedJobRow): void {
+    this.held.set(row.id, { id: row.id, lockToken: row.lock_token });
+  }
+
+  /** Stops holding a job that will not run here (released back to the queue). */
+  unhold(id: string): void {
+    this.held.delete(id);
   }
 
   startLeaseRenewal(): void {
@@ -75,17 +86,18 @@ export class JobRunner {
   async run(row: ClaimedJobRow): Promise<ExecuteOutcome['kind'] | 'error'> {
     const job: HeldJob = { id: row.id, lockToken: row.lock_token };
     this.held.set(job.id, job);
-    const logger = this.options.logger.child({ jobId: row.id, job: row.job_id });
+    const logger = lazyChild(this.options.logger, { jobId: row.id, job: row.job_id });
+    let keepHolding = false;
     try {
       const outcome = await this.execute(row, job, logger);
-      await this.persist(row, job, outcome, logger);
+      keepHolding = await this.persist(row, job, outcome, logger);
       return outcome.kind;
     } catch (error) {
       // The database failed while recording an outcome: the lease will lapse and another attempt will run.
       logger.error({ err: error }, 'could not record the job outcome; it will be retried after its lease');
       return 'error';
     } finally {
-      if (this.held.get(job.id) === job) this.held.delete(job.id);
+      if (!keepHolding && this.held.get(job.id) === job) this.held.delete(job.id);
     }
   }
 
@@ -124,57 +136,72 @@ export class JobRunner {
     });
   }
 
-  private async persist(row: ClaimedJobRow, job: HeldJob, outcome: ExecuteOutcome, logger: JobLogger): Promise<void> {
+  /** Writes the outcome; returns true when the job stays held until a batched completion is written. */
+  private async persist(row: ClaimedJobRow, job: HeldJob, outcome: ExecuteOutcome, logger: JobLogger): Promise<boolean> {
     const { sql, now } = this.options;
     switch (outcome.kind) {
       case 'completed':
-        await this.complete(job);
-        return;
+        this.complete(job);
+        return true;
       case 'sleep':
         await parkJob(sql, job, Math.max(0, outcome.until.getTime() - now().getTime()));
-        return;
+        return false;
       case 'retry':
         await failJob(sql, job, { final: false, retryDelayMs: Math.max(0, outcome.at.getTime() - now().getTime()), error: outcome.error });
-        return;
+        return false;
       case 'failed':
         if (await failJob(sql, job, { final: true, retryDelayMs: 0, error: outcome.error })) {
           await this.options
             .onFailure({ jobId: row.id, definitionId: row.job_id, eventName: row.event_name, error: outcome.error, attempts: row.attempts })
             .catch((error) => logger.error({ err: error }, 'failure hook failed'));
         }
-        return;
+        return false;
       case 'lease-lost':
         logger.warn({}, 'stopped a run whose lease was lost; the job continues elsewhere');
-        return;
+        return false;
     }
   }
 
   /**
-   * Completions are batched: every job finishing within the same turn of the event loop is marked COMPLETED by
-   * one statement. Resolves once this job's row is written.
+   * Completions are batched: every job finishing within the same turn of the event loop is marked COMPLETED by one
+   * statement, written in the background so the worker slot is free at once. Until it is written the job stays
+   * held (its lease renewed); a crash before the write means the job runs again (at least once), its completed
+   * steps still memoized.
    */
-  private complete(job: HeldJob): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pendingCompletions.push({ ...job, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => void this.flushCompletions());
-      }
-    });
+  private complete(job: HeldJob): void {
+    this.pendingCompletions.push(job);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flushCompletions());
+    }
   }
 
-  private async flushCompletions(): Promise<void> {
-    const batch = this.pendingCompletions;
-    this.pendingCompletions = [];
+  /** Writes every pending completion now; resolves when they are written (or failed and were logged). */
+  async flushCompletions(): Promise<void> {
     this.flushScheduled = false;
+    // One write at a time; a caller returns only once everything pending when it called is written, including a
+    // batch another caller started (shutdown must not exit under a write in progress).
+    while (this.flushing || this.pendingCompletions.length) {
+      if (this.flushing) {
+        await this.flushing;
+        continue;
+      }
+      const batch = this.pendingCompletions;
+      this.pendingCompletions = [];
+      this.flushing = this.writeCompletions(batch).finally(() => (this.flushing = undefined));
+    }
+  }
+
+  private async writeCompletions(batch: HeldJob[]): Promise<void> {
     try {
       const done = await completeJobs(this.options.sql, batch);
       for (const job of batch) {
         if (!done.has(job.id)) this.options.logger.warn({ jobId: job.id }, 'completion refused: the lease was lost before it was recorded');
-        job.resolve();
       }
     } catch (error) {
-      for (const job of batch) job.reject(error);
+      this.options.logger.error({ err: error, jobs: batch.length }, 'could not record completions; those jobs will run again after their lease');
+    } finally {
+      for (const job of batch) if (this.held.get(job.id) === job) this.held.delete(job.id);
     }
   }
 }

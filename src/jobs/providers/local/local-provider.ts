@@ -132,6 +132,7 @@ export class LocalProvider implements JobProvider {
     this.runner.startLeaseRenewal();
     try {
       await this.runner.run(row);
+      await this.runner.flushCompletions();
     } finally {
       if (this.runner.heldJobs.length === 0) this.runner.stopLeaseRenewal();
     }
@@ -160,6 +161,7 @@ export class LocalProvider implements JobProvider {
         });
         if (rows.length === 0) break;
         await Promise.all(rows.map((row) => this.runner.run(row)));
+        await this.runner.flushCompletions();
         ran += rows.length;
       }
     } finally {

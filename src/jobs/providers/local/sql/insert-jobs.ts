@@ -19,6 +19,38 @@ export interface NewJobRow {
 export async function insertJobs(db: Database, jobs: readonly NewJobRow[]): Promise<string[]> {
   if (jobs.length === 0) return [];
   const column = <T>(pick: (job: NewJobRow) => T) => sql.param(jobs.map(pick));
+  if (jobs.every((job) => job.dedupeKey === null)) return insertWithoutDedupe(db, column);
+  return insertWithDedupe(db, jobs, column);
+}
+
+type Column = <T>(pick: (job: NewJobRow) => T) => ReturnType<typeof sql.param>;
+
+// The common case, every bulk enqueue: no dedupe keys, so no conflicts and nothing to join back. Rows are inserted
+// in input order (ORDER BY ord), and the identity column hands out ascending ids in that order, so the returned ids
+// sorted ascending are the input's ids in input order.
+async function insertWithoutDedupe(db: Database, column: Column): Promise<string[]> {
+  const rows = await executeRows<{ id: string }>(db, sql`
+    with inserted as (
+      insert into background_jobs (job_id, event_name, payload, max_attempts, run_at, concurrency_key)
+      select job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', concurrency_key
+        from unnest(
+          ${column((job) => job.jobId)}::text[],
+          ${column((job) => job.eventName)}::text[],
+          ${column((job) => JSON.stringify(job.payload))}::jsonb[],
+          ${column((job) => job.maxAttempts)}::int[],
+          ${column((job) => job.delayMs)}::float8[],
+          ${column((job) => job.concurrencyKey)}::text[]
+        ) with ordinality as t(job_id, event_name, payload, max_attempts, delay_ms, concurrency_key, ord)
+       order by ord
+      returning id
+    ),
+    notified as (select pg_notify(${JOBS_CHANNEL}, '') from inserted limit 1)
+    select id::text as id, (select count(*) from notified) as notified from inserted
+  `);
+  return rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+}
+
+async function insertWithDedupe(db: Database, jobs: readonly NewJobRow[], column: Column): Promise<string[]> {
   const rows = await executeRows<{ id: string | null; dedupe_key: string | null }>(db, sql`
     with input as (
       -- Ids are drawn here so each input row knows its id even though RETURNING does not say which input it came from.
@@ -38,7 +70,7 @@ export async function insertJobs(db: Database, jobs: readonly NewJobRow[]): Prom
       overriding system value
       select id, job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', dedupe_key, concurrency_key
         from input order by ord
-      on conflict (dedupe_key) do nothing
+      on conflict (dedupe_key) where dedupe_key is not null do nothing
       returning id
     ),
     -- Identical notifications in one transaction fold into one: one wake-up per statement, not per row.

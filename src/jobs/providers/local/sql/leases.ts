@@ -24,7 +24,7 @@ export async function renewLeases(
   return new Set(rows.map((row) => row.id));
 }
 
-// Served by background_jobs_processing_lease_idx. The attempt the dead worker used stays counted; when it was the
+// Served by a scan of background_jobs_processing_idx (partial: PROCESSING rows only, so tiny). The attempt the dead worker used stays counted; when it was the
 // last one the job is FAILED rather than retried, so a job that kills its process every time cannot loop forever.
 // SKIP LOCKED: two workers sweeping at once split the rows instead of queueing behind each other.
 const RECLAIM_EXPIRED = `

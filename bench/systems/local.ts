@@ -1,0 +1,136 @@
+// Our local provider, measured through its public API (JobClient.dispatch, LocalProvider.start) on real
+// PostgreSQL and on embedded PGlite. The worker gets its own provider and pool, as a separate process would.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { DatabaseHandle } from '../../src/db/client';
+import { openNodePostgres } from '../../src/db/drivers/node-postgres';
+import { openPglite } from '../../src/db/drivers/pglite';
+import { migrateDatabase } from '../../src/db/migrate';
+import { JobClient } from '../../src/jobs/client';
+import { defineJob, type JobDefinition } from '../../src/jobs/define';
+import { defineEvent } from '../../src/jobs/event-type';
+import { silentLogger } from '../../src/jobs/logger';
+import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
+import { JobRegistry } from '../../src/jobs/registry';
+import { Countdown, now } from '../lib/timing';
+import type { BenchSystem, ExtraWorkload, JobPayload, RunningWorker, SystemContext, SystemFactory, WorkerOptions, WorkloadSettings } from '../lib/system';
+
+const noopEvent = defineEvent('bench/noop', z.object({ sentAtMs: z.number().optional() }));
+const threeStepEvent = defineEvent('bench/three-step', z.object({}));
+const events = [noopEvent, threeStepEvent];
+
+type Driver = 'postgres' | 'pglite';
+
+function registryWith(onJob: (payload: JobPayload) => void, onThreeStepDone: () => void): JobRegistry {
+  const definitions = [
+    defineJob({ id: 'noop', trigger: { event: noopEvent } }, async ({ event }) => onJob(event.data)),
+    defineJob({ id: 'three-step', trigger: { event: threeStepEvent } }, async ({ step }) => {
+      const a = await step.run('one', () => 1);
+      const b = await step.run('two', () => a + 1);
+      await step.run('three', () => b + 1);
+      onThreeStepDone();
+    }),
+  ] as JobDefinition<never>[];
+  return new JobRegistry(events, definitions);
+}
+
+class LocalSystem implements BenchSystem {
+  #database: DatabaseHandle | undefined;
+  #url = '';
+  #client: JobClient | undefined;
+  readonly extraWorkloads: readonly ExtraWorkload[];
+
+  constructor(
+    private readonly context: SystemContext,
+    private readonly driver: Driver,
+  ) {
+    this.extraWorkloads = [{ id: 'three-step', label: '3-step jobs/s', run: (settings) => this.#threeStep(settings) }];
+  }
+
+  async setup(): Promise<void> {
+    if (this.driver === 'pglite') {
+      this.#url = `memory://bench-${randomBytes(4).toString('hex')}`;
+      this.#database = await openPglite(this.#url);
+    } else {
+      this.#url = (await this.context.scratch.database()).url;
+      this.#database = openNodePostgres(this.#url, { poolSize: 10 });
+      await migrateDatabase(this.#database);
+    }
+    this.#client = new JobClient(registryWith(() => {}, () => {}), this.#provider(this.#database, registryWith(() => {}, () => {}), 1));
+  }
+
+  #provider(database: DatabaseHandle, registry: JobRegistry, concurrency: number): LocalProvider {
+    return new LocalProvider({
+      database,
+      registry,
+      mode: 'worker',
+      concurrency,
+      leaseMs: 30_000,
+      pollIntervalMs: 1000,
+      retentionDays: 7,
+      logger: silentLogger,
+      onFailure: async (report) => console.error(`bench job failed: ${report.error}`),
+    });
+  }
+
+  async bulkEnqueue(count: number): Promise<void> {
+    await this.#requireClient().dispatch(Array.from({ length: count }, () => ({ name: 'bench/noop', data: {} })));
+  }
+
+  async enqueueOne(sentAtMs: number): Promise<void> {
+    await this.#requireClient().dispatch({ name: 'bench/noop', data: { sentAtMs } });
+  }
+
+  async startWorker({ concurrency, onJob }: WorkerOptions): Promise<RunningWorker> {
+    return this.#startWorker(concurrency, registryWith(onJob, () => {}));
+  }
+
+  async #startWorker(concurrency: number, registry: JobRegistry): Promise<RunningWorker> {
+    // PGlite is one connection per process: the worker shares it. PostgreSQL: a pool of its own.
+    const database = this.driver === 'pglite' ? this.#database! : openNodePostgres(this.#url, { poolSize: concurrency + 2 });
+    const provider = this.#provider(database, registry, concurrency);
+    await provider.start();
+    return {
+      stop: async () => {
+        await provider.stop({ timeoutMs: 10_000 });
+        if (database !== this.#database) await database.close();
+      },
+    };
+  }
+
+  async #threeStep(settings: WorkloadSettings): Promise<number> {
+    await this.#requireClient().dispatch(Array.from({ length: settings.jobs }, () => ({ name: 'bench/three-step', data: {} })));
+    const countdown = new Countdown(settings.jobs);
+    const startedAt = now();
+    const worker = await this.#startWorker(settings.concurrency, registryWith(() => {}, () => countdown.tick()));
+    try {
+      await countdown.wait({ what: '3-step jobs', timeoutMs: 300_000, stallMs: 30_000 });
+      return settings.jobs / ((now() - startedAt) / 1000);
+    } finally {
+      await worker.stop();
+    }
+  }
+
+  async teardown(): Promise<void> {
+    await this.#database?.close();
+  }
+
+  #requireClient(): JobClient {
+    if (!this.#client) throw new Error('local provider: setup() has not run');
+    return this.#client;
+  }
+}
+
+export const localPostgres: SystemFactory = {
+  id: 'local-postgres',
+  name: 'ours: local provider, PostgreSQL',
+  kind: 'ours',
+  create: (context) => new LocalSystem(context, 'postgres'),
+};
+
+export const localPglite: SystemFactory = {
+  id: 'local-pglite',
+  name: 'ours: local provider, PGlite',
+  kind: 'ours',
+  create: (context) => new LocalSystem(context, 'pglite'),
+};
