@@ -2,10 +2,15 @@
 // surface as jobs silently never running (a trigger naming an unknown event, two definitions with one id,
 // a malformed cron) fail here, at start-up, with the definition named.
 import { Cron } from 'croner';
-import { cronEventName, type CronEventData, type JobDefinition } from './define';
+import type { CronEventData, JobDefinition } from './define';
 import type { EventType } from './event-type';
 import { ValidationError, type ValidationIssue } from './errors';
 import type { z } from 'zod';
+
+/** Largest event payload (serialized JSON) a dispatch accepts: jobs carry ids, not documents. */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+/** Most events one dispatch call accepts; it is inserted as one statement, all or nothing. */
+export const MAX_EVENTS_PER_DISPATCH = 10_000;
 
 export interface ValidatedEvent {
   name: string;
@@ -69,6 +74,9 @@ export class JobRegistry {
    * event's index when several are sent), so a batch is accepted whole or not at all.
    */
   validate(events: ReadonlyArray<{ name: unknown; data?: unknown }>): ValidatedEvent[] {
+    if (events.length > MAX_EVENTS_PER_DISPATCH) {
+      throw new ValidationError('Invalid event', [{ path: '', message: `at most ${MAX_EVENTS_PER_DISPATCH} events per dispatch (got ${events.length})` }]);
+    }
     const issues: ValidationIssue[] = [];
     const validated: ValidatedEvent[] = [];
     events.forEach((event, index) => {
@@ -79,8 +87,16 @@ export class JobRegistry {
         return;
       }
       const result = type.schema.safeParse(event.data);
-      if (result.success) validated.push({ name: type.name, data: result.data });
-      else issues.push(...zodIssues(result.error, `${prefix}data`));
+      if (!result.success) {
+        issues.push(...zodIssues(result.error, `${prefix}data`));
+        return;
+      }
+      const bytes = Buffer.byteLength(JSON.stringify(result.data) ?? '');
+      if (bytes > MAX_EVENT_BYTES) {
+        issues.push({ path: `${prefix}data`, message: `payload is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES} (store large data and pass its id)` });
+        return;
+      }
+      validated.push({ name: type.name, data: result.data });
     });
     if (issues.length) throw new ValidationError('Invalid event', issues);
     return validated;
@@ -94,10 +110,6 @@ export class JobRegistry {
     return result.data;
   }
 
-  /** The definition a stored job row belongs to, found by its definition id. */
-  cronEventName(definitionId: string): string {
-    return cronEventName(definitionId);
-  }
 }
 
 export function zodIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {

@@ -192,6 +192,25 @@ export class JobRunner {
     }
   }
 
+  /** Hands the pending completions to a caller that writes them in its own statement (complete-and-claim). */
+  takeCompletions(): HeldJob[] {
+    const batch = this.pendingCompletions;
+    this.pendingCompletions = [];
+    return batch;
+  }
+
+  /** Reports how a batch taken with takeCompletions() went: written (ids done), or failed (queued again). */
+  completionsWritten(batch: HeldJob[], done: Set<string> | 'failed'): void {
+    if (done === 'failed') {
+      this.pendingCompletions.push(...batch);
+      return;
+    }
+    for (const job of batch) {
+      if (!done.has(job.id)) this.options.logger.warn({ jobId: job.id }, 'completion refused: the lease was lost before it was recorded');
+      if (this.held.get(job.id) === job) this.held.delete(job.id);
+    }
+  }
+
   private async writeCompletions(batch: HeldJob[]): Promise<void> {
     try {
       const done = await completeJobs(this.options.sql, batch);

@@ -15,6 +15,7 @@ import { claimJobById, claimJobs } from './sql/claim-jobs';
 import { deleteCompletedJobs } from './sql/delete-completed-jobs';
 import { insertJobs, type NewJobRow } from './sql/insert-jobs';
 import { reclaimExpiredJobs } from './sql/leases';
+import { DatabaseClock } from './database-clock';
 import { LocalWorker, newWorkerId } from './worker';
 
 export interface LocalProviderOptions {
@@ -45,8 +46,11 @@ export class LocalProvider implements JobProvider {
   private lastRetentionAt = 0;
   private readonly now: () => Date;
 
+  private readonly databaseClock: DatabaseClock | undefined;
+
   constructor(private readonly options: LocalProviderOptions) {
-    this.now = options.now ?? (() => new Date());
+    this.databaseClock = options.now ? undefined : new DatabaseClock(options.database.sql);
+    this.now = options.now ?? this.databaseClock!.now;
     this.runner = new JobRunner({
       sql: options.database.sql,
       registry: options.registry,
@@ -111,6 +115,7 @@ export class LocalProvider implements JobProvider {
       onReclaimedFailure: (jobs) => this.reportReclaimedFailures(jobs),
     });
     await this.worker.start();
+    await this.databaseClock?.measure().catch((error) => this.options.logger.warn({ err: error }, 'could not read the database clock'));
     this.scheduler.start();
   }
 

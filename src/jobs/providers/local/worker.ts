@@ -12,7 +12,7 @@ import type { SqlClient } from '../../../db/client';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { JobRunner } from './job-runner';
-import { claimJobs } from './sql/claim-jobs';
+import { claimJobs, completeAndClaimJobs } from './sql/claim-jobs';
 import { claimLimitedJobs } from './sql/claim-limited-jobs';
 import { releaseJobs } from './sql/finish-jobs';
 import { JOBS_CHANNEL, type ClaimedJobRow } from './sql/job-row';
@@ -145,8 +145,21 @@ export class LocalWorker {
   }
 
   private async claim(free: number): Promise<ClaimedJobRow[]> {
-    const { sql, leaseMs } = this.options;
-    const rows = await claimJobs(sql, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds });
+    const { sql, leaseMs, runner } = this.options;
+    const completed = runner.takeCompletions();
+    let rows: ClaimedJobRow[];
+    if (completed.length) {
+      try {
+        const result = await completeAndClaimJobs(sql, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds, completed });
+        runner.completionsWritten(completed, result.done);
+        rows = result.claimed;
+      } catch (error) {
+        runner.completionsWritten(completed, 'failed');
+        throw error;
+      }
+    } else {
+      rows = await claimJobs(sql, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds });
+    }
     for (const { jobId, limit } of this.limited) {
       const room = free - rows.length;
       if (room <= 0) break;

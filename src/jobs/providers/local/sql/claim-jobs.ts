@@ -56,3 +56,54 @@ export async function claimJobById(
   const rows = await sql.query<ClaimedJobRow>(CLAIM_JOB_BY_ID, [options.id, options.workerId, options.leaseMs], 'jobs_claim_by_id');
   return rows[0];
 }
+
+// Complete-and-claim: a worker that has finished jobs and has free slots records the completions and claims the
+// next batch in one statement (one round trip, one commit instead of two). Data-modifying CTEs all run against
+// the same snapshot; `done` only touches PROCESSING rows and `candidates` only PENDING ones, so they never meet.
+// One row always comes back (aggregates), even when nothing was claimable.
+const COMPLETE_AND_CLAIM = `
+  with done as (
+    update background_jobs j
+       set status = 'COMPLETED', completed_at = now(), updated_at = now(),
+           locked_by = null, locked_until = null, lock_token = null, last_error = null
+      from unnest($5::bigint[], $6::uuid[]) as finished(id, token)
+     where j.id = finished.id and j.lock_token = finished.token
+    returning j.id
+  ),
+  candidates as (
+    select id from background_jobs
+     where status = 'PENDING' and run_at <= now() and job_id <> all($4::text[])
+     order by run_at, id
+     limit $1
+     for update skip locked
+  ),
+  claimed as (
+    update background_jobs j
+       set status = 'PROCESSING', attempts = j.attempts + 1, locked_by = $2,
+           locked_until = now() + $3 * interval '1 millisecond', lock_token = gen_random_uuid(), updated_at = now()
+      from candidates c
+     where j.id = c.id
+    returning ${CLAIMED_COLUMNS}
+  )
+  select (select coalesce(json_agg(id::text), '[]'::json) from done) as done,
+         (select coalesce(json_agg(claimed), '[]'::json) from claimed) as claimed`;
+
+export async function completeAndClaimJobs(
+  sql: SqlExecutor,
+  options: { limit: number; workerId: string; leaseMs: number; excludeJobIds: readonly string[]; completed: ReadonlyArray<{ id: string; lockToken: string }> },
+): Promise<{ done: Set<string>; claimed: ClaimedJobRow[] }> {
+  const rows = await sql.query<{ done: string[]; claimed: ClaimedJobRow[] }>(
+    COMPLETE_AND_CLAIM,
+    [
+      options.limit,
+      options.workerId,
+      options.leaseMs,
+      options.excludeJobIds,
+      options.completed.map((job) => job.id),
+      options.completed.map((job) => job.lockToken),
+    ],
+    'jobs_complete_and_claim',
+  );
+  const row = rows[0]!;
+  return { done: new Set(row.done), claimed: row.claimed };
+}
