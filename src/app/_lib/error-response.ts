@@ -1,6 +1,6 @@
 // The one mapper from errors to HTTP responses. Known errors say what went wrong; anything else is a 500 whose
 // details go to the log, not to the client.
-import { ValidationError } from '@/jobs/errors';
+import { EnqueueError, ValidationError } from '@/jobs/errors';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError, UnavailableError } from '@/domain/errors';
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -27,7 +27,8 @@ type KnownError =
   | ConflictError
   | GoneError
   | UnavailableError
-  | PayloadTooLargeError;
+  | PayloadTooLargeError
+  | EnqueueError;
 
 function isKnown(error: unknown): error is KnownError {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code in STATUS_BY_CODE;

@@ -1,3 +1,4 @@
 export { NonRetriableError } from './non-retriable-error';
 export { RetryAfterError } from './retry-after-error';
 export { ValidationError, type ValidationIssue } from './validation-error';
+export { EnqueueError } from './enqueue-error';

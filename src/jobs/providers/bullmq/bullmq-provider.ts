@@ -7,6 +7,7 @@ import type { DatabaseHandle } from '../../../db/client';
 import { latestSlot } from '../../cron';
 import { cronEventName, type JobDefinition } from '../../define';
 import { toMilliseconds } from '../../duration';
+import { EnqueueError } from '../../errors';
 import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
 import { planJobs } from '../../fan-out';
 import type { JobLogger } from '../../logger';
@@ -106,7 +107,11 @@ export class BullmqProvider implements JobProvider {
     });
     const ids: string[] = new Array(planned.length);
     for (const [definitionId, entries] of byQueue) {
-      const added = await this.queue(definitionId).addBulk(entries.map(({ name, data, opts }) => ({ name, data, opts })));
+      const added = await this.queue(definitionId)
+        .addBulk(entries.map(({ name, data, opts }) => ({ name, data, opts })))
+        .catch((error: unknown) => {
+          throw new EnqueueError('Redis', entries.length, error);
+        });
       added.forEach((job, position) => (ids[entries[position]!.index] = `${definitionId}/${job.id}`));
     }
     return ids;

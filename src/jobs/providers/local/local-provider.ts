@@ -4,6 +4,7 @@
 import type { DatabaseHandle } from '../../../db/client';
 import { cronSlotKey } from '../../cron';
 import { toMilliseconds } from '../../duration';
+import { EnqueueError } from '../../errors';
 import { planCronJob, planJobs, type PlannedJob } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
@@ -94,7 +95,14 @@ export class LocalProvider implements JobProvider {
       dedupeKey: job.dedupeKey,
       concurrencyKey: job.concurrencyKey,
     }));
-    const ids = await insertJobs(options.tx ?? this.options.database.db, rows);
+    let ids: string[];
+    try {
+      ids = await insertJobs(options.tx ?? this.options.database.db, rows);
+    } catch (error) {
+      // Inside the caller's transaction the caller sees its own failure; outside it, say plainly what happened.
+      if (options.tx) throw error;
+      throw new EnqueueError('PostgreSQL', rows.length, error);
+    }
     if (this.options.mode === 'serverless' && this.options.selfDispatch && delayMs === 0) {
       selfDispatch(ids, { ...this.options.selfDispatch, logger: this.options.logger });
     }
