@@ -1,5 +1,5 @@
-// After the last signature: mark the document COMPLETED, email the owner and every recipient, and fire
-// document.completed webhooks. Each side effect is one memoized step, so a retry redoes only what had not happened.
+// After the last signature: mark the document COMPLETED, fire document.completed webhooks, and email the owner
+// and every recipient. Each side effect is one memoized step, so a retry redoes only what had not happened.
 import { completeDocument } from '../../domain/documents/complete-document';
 import { getDocumentParties } from '../../domain/documents/get-document-parties';
 import { documentCompletedOwnerEmail, documentCompletedRecipientEmail } from '../../email/templates';
@@ -28,20 +28,6 @@ export function documentCompleted(deps: JobDeps) {
     if (!summary) return { completed: false };
     const documentUrl = links.document(deps.publicWebappUrl, documentId);
 
-    await step.run('email-owner', () =>
-      sendEmailOnce(deps, emailKey(jobId, 'email-owner'), () => ({
-        to: summary.owner.email,
-        ...documentCompletedOwnerEmail({ documentTitle: summary.title, documentUrl }),
-      })),
-    );
-    await step.run('email-recipients', async () => {
-      const content = documentCompletedRecipientEmail({ documentTitle: summary.title, senderName: summary.owner.name ?? summary.owner.email, documentUrl });
-      const results = await deps.email.sendBatch(
-        deps.db,
-        summary.recipients.map((recipient) => ({ to: recipient.email, ...content, idempotencyKey: emailKey(jobId, 'email-recipients', recipient.id) })),
-      );
-      return { sent: results.length };
-    });
     const webhooks = await fireWebhooks(step, deps, 'document.completed', [
       {
         ownerId: summary.owner.id,
@@ -56,6 +42,20 @@ export function documentCompleted(deps: JobDeps) {
         },
       },
     ]);
+    await step.run('email-owner', () =>
+      sendEmailOnce(deps, emailKey(jobId, 'email-owner'), () => ({
+        to: summary.owner.email,
+        ...documentCompletedOwnerEmail({ documentTitle: summary.title, documentUrl }),
+      })),
+    );
+    await step.run('email-recipients', async () => {
+      const content = documentCompletedRecipientEmail({ documentTitle: summary.title, senderName: summary.owner.name ?? summary.owner.email, documentUrl });
+      const results = await deps.email.sendBatch(
+        deps.db,
+        summary.recipients.map((recipient) => ({ to: recipient.email, ...content, idempotencyKey: emailKey(jobId, 'email-recipients', recipient.id) })),
+      );
+      return { sent: results.length };
+    });
     return { completed: true, emailed: summary.recipients.length + 1, webhooks };
   });
 }

@@ -1,5 +1,5 @@
-// After a recipient declined: mark the document REJECTED, tell the owner (with the reason), and fire
-// document.rejected webhooks.
+// After a recipient declined: mark the document REJECTED, fire document.rejected webhooks, and tell the owner
+// (with the reason).
 import { getDocumentParties } from '../../domain/documents/get-document-parties';
 import { markDocumentRejected } from '../../domain/documents/mark-document-rejected';
 import { documentRejectedEmail } from '../../email/templates';
@@ -28,6 +28,14 @@ export function documentRejected(deps: JobDeps) {
     });
     if (!summary) return { rejected: false };
 
+    const webhooks = await fireWebhooks(step, deps, 'document.rejected', [
+      {
+        ownerId: summary.owner.id,
+        messageId: webhookMessageId('document.rejected', documentId),
+        occurredAt: summary.rejectedAt,
+        payload: { documentId, title: summary.title, status: 'REJECTED', rejectedAt: summary.rejectedAt, rejectedBy: summary.recipient },
+      },
+    ]);
     await step.run('email-owner', () =>
       sendEmailOnce(deps, emailKey(jobId, 'email-owner'), () => ({
         to: summary.owner.email,
@@ -40,14 +48,6 @@ export function documentRejected(deps: JobDeps) {
         }),
       })),
     );
-    const webhooks = await fireWebhooks(step, deps, 'document.rejected', [
-      {
-        ownerId: summary.owner.id,
-        messageId: webhookMessageId('document.rejected', documentId),
-        occurredAt: summary.rejectedAt,
-        payload: { documentId, title: summary.title, status: 'REJECTED', rejectedAt: summary.rejectedAt, rejectedBy: summary.recipient },
-      },
-    ]);
     return { rejected: true, webhooks };
   });
 }

@@ -1,6 +1,6 @@
 // Hourly (UTC): recipients whose signing window has passed. Up to 1,000 per run, in a fixed number of statements
-// whatever the count (bench/domain.ts counts them): one to mark them expired and audit them, one batch of owner
-// notifications, one lookup of subscribed endpoints, one enqueue of their recipient.expired deliveries.
+// whatever the count (bench/domain.ts counts them): one to mark them expired and audit them, one lookup of subscribed
+// endpoints, one enqueue of their recipient.expired deliveries, one batch of owner notifications.
 import { expireRecipients } from '../../domain/recipients/expire-recipients';
 import { recipientExpiredEmail } from '../../email/templates';
 import { defineJob } from '../define';
@@ -16,6 +16,17 @@ export function expireRecipientsSweep(deps: JobDeps) {
   return defineJob({ id: 'expire-recipients-sweep', trigger: { cron: EXPIRE_RECIPIENTS_CRON } }, async ({ step, jobId }) => {
     const expired = await step.run('expire-recipients', () => expireRecipients(deps.db, { now: deps.now(), limit: EXPIRE_BATCH_SIZE }));
     const notices = expired.filter((recipient) => recipient.notifyOwner);
+    const webhooks = await fireWebhooks(
+      step,
+      deps,
+      'recipient.expired',
+      notices.map((recipient) => ({
+        ownerId: recipient.ownerId,
+        messageId: webhookMessageId('recipient.expired', recipient.id),
+        occurredAt: recipient.expiresAt,
+        payload: { documentId: recipient.documentId, title: recipient.documentTitle, recipient: { email: recipient.email, name: recipient.name }, expiresAt: recipient.expiresAt },
+      })),
+    );
     if (notices.length) {
       await step.run('notify-owners', async () => {
         const messages = notices.map((recipient) => ({
@@ -31,17 +42,6 @@ export function expireRecipientsSweep(deps: JobDeps) {
         return { sent: (await deps.email.sendBatch(deps.db, messages)).length };
       });
     }
-    const webhooks = await fireWebhooks(
-      step,
-      deps,
-      'recipient.expired',
-      notices.map((recipient) => ({
-        ownerId: recipient.ownerId,
-        messageId: webhookMessageId('recipient.expired', recipient.id),
-        occurredAt: recipient.expiresAt,
-        payload: { documentId: recipient.documentId, title: recipient.documentTitle, recipient: { email: recipient.email, name: recipient.name }, expiresAt: recipient.expiresAt },
-      })),
-    );
     return { expired: expired.length, notified: notices.length, webhooks };
   });
 }

@@ -30,7 +30,7 @@ export interface LocalProviderOptions {
   logger: JobLogger;
   onFailure(report: FailedJobReport): Promise<void>;
   /** Serverless mode: where /api/jobs/run is, the HMAC secret, and Vercel's waitUntil. */
-  selfDispatch?: { baseUrl: string; secret: string; waitUntil?: (promise: Promise<unknown>) => void };
+  selfDispatch?: { baseUrl: string; secret: string; waitUntil?: (promise: Promise<unknown>) => void; timeoutMs?: number };
   now?: () => Date;
   random?: () => number;
   scheduler?: { intervalMs?: number; jitterMs?: number };
