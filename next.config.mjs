@@ -1,7 +1,17 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // These packages load WebAssembly, native sockets or worker threads at run time; bundling them breaks that.
-  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino', 'bullmq', 'ioredis'],
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    'pg',
+    'pino',
+    'bullmq',
+    'ioredis',
+    // bull-board finds its UI files and templates on disk at run time.
+    '@bull-board/api',
+    '@bull-board/hono',
+    '@bull-board/ui',
+  ],
   poweredByHeader: false,
 };
 

@@ -72,6 +72,11 @@ export class BullmqProvider implements JobProvider {
     return this.producerConnection;
   }
 
+  /** The ids of the definitions, one queue each. */
+  get definitionIds(): string[] {
+    return this.options.registry.definitions.map((definition) => definition.id);
+  }
+
   queue(definitionId: string): Queue {
     let queue = this.queues.get(definitionId);
     if (!queue) {
