@@ -8,7 +8,7 @@ import { defineJob, type JobDefinition } from '../../src/jobs/define';
 import { defineEvent } from '../../src/jobs/event-type';
 import { silentLogger } from '../../src/jobs/logger';
 import { BullmqProvider } from '../../src/jobs/providers/bullmq/bullmq-provider';
-import { JobRegistry } from '../../src/jobs/registry';
+import { JobRegistry, MAX_EVENTS_PER_DISPATCH } from '../../src/jobs/registry';
 import type { BenchSystem, JobPayload, RunningWorker, SystemContext, SystemFactory, WorkerOptions } from '../lib/system';
 
 const noopEvent = defineEvent('bench/noop', z.object({ sentAtMs: z.number().optional() }));
@@ -50,7 +50,10 @@ class BullmqProviderSystem implements BenchSystem {
   }
 
   async bulkEnqueue(count: number): Promise<void> {
-    await this.#client!.dispatch(Array.from({ length: count }, () => ({ name: 'bench/noop', data: {} })));
+    for (let done = 0; done < count; done += MAX_EVENTS_PER_DISPATCH) {
+      const size = Math.min(MAX_EVENTS_PER_DISPATCH, count - done);
+      await this.#client!.dispatch(Array.from({ length: size }, () => ({ name: 'bench/noop', data: {} })));
+    }
   }
 
   async enqueueOne(sentAtMs: number): Promise<void> {

@@ -11,7 +11,7 @@ import { defineJob, type JobDefinition } from '../../src/jobs/define';
 import { defineEvent } from '../../src/jobs/event-type';
 import { silentLogger } from '../../src/jobs/logger';
 import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
-import { JobRegistry } from '../../src/jobs/registry';
+import { JobRegistry, MAX_EVENTS_PER_DISPATCH } from '../../src/jobs/registry';
 import { Countdown, now } from '../lib/timing';
 import type { BenchSystem, ExtraWorkload, JobPayload, RunningWorker, SystemContext, SystemFactory, WorkerOptions, WorkloadSettings } from '../lib/system';
 
@@ -74,7 +74,15 @@ class LocalSystem implements BenchSystem {
   }
 
   async bulkEnqueue(count: number): Promise<void> {
-    await this.#requireClient().dispatch(Array.from({ length: count }, () => ({ name: 'bench/noop', data: {} })));
+    await this.#dispatchMany('bench/noop', count);
+  }
+
+  /** One dispatch per 10,000 events (the per-call limit), each one INSERT. */
+  async #dispatchMany(name: 'bench/noop' | 'bench/three-step', count: number): Promise<void> {
+    for (let done = 0; done < count; done += MAX_EVENTS_PER_DISPATCH) {
+      const size = Math.min(MAX_EVENTS_PER_DISPATCH, count - done);
+      await this.#requireClient().dispatch(Array.from({ length: size }, () => ({ name, data: {} })));
+    }
   }
 
   async enqueueOne(sentAtMs: number): Promise<void> {
@@ -99,7 +107,7 @@ class LocalSystem implements BenchSystem {
   }
 
   async #threeStep(settings: WorkloadSettings): Promise<number> {
-    await this.#requireClient().dispatch(Array.from({ length: settings.jobs }, () => ({ name: 'bench/three-step', data: {} })));
+    await this.#dispatchMany('bench/three-step', settings.jobs);
     const countdown = new Countdown(settings.jobs);
     const startedAt = now();
     const worker = await this.#startWorker(settings.concurrency, registryWith(() => {}, () => countdown.tick()));

@@ -17,6 +17,14 @@ export interface SqlExecutor {
 
 export interface SqlClient extends SqlExecutor {
   readonly driver: DriverKind;
+  /**
+   * The same database through connections with `synchronous_commit = off`: a commit returns before its WAL is on
+   * disk, so a PostgreSQL crash (not a client crash) may forget the last fraction of a second of such commits. The
+   * queue uses it only for statements whose loss re-runs a job (claim, complete, lease renewal, reclaim), never for
+   * enqueue or step memos, and any later synchronous commit flushes them anyway (WAL is sequential). Drivers
+   * without the distinction return the ordinary client.
+   */
+  readonly relaxed: SqlExecutor;
   /** Runs one statement. `name` makes node-postgres prepare it once per connection (hot statements). */
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], name?: string): Promise<Row[]>;
   /** Runs `fn` in one transaction on one connection; commits if it resolves, rolls back if it throws. */

@@ -12,6 +12,14 @@ export function openNodePostgres(url: string, options: { poolSize: number }): Da
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize, application_name: 'signing-jobs' });
   // An idle client's error (server restart, pg_terminate_backend) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // A few connections suffice: the queue's relaxed statements are batched, one in flight per worker loop.
+  const relaxedPool = new pg.Pool({
+    connectionString: url,
+    max: Math.max(2, Math.ceil(options.poolSize / 4)),
+    application_name: 'signing-jobs-queue',
+    options: '-c synchronous_commit=off',
+  });
+  relaxedPool.on('error', () => {});
   const db = drizzle(pool, { schema }) as unknown as Database;
   const listeners = new Set<{ stop(): Promise<void> }>();
 
@@ -20,6 +28,12 @@ export function openNodePostgres(url: string, options: { poolSize: number }): Da
     async query<Row>(text: string, params?: readonly unknown[], name?: string) {
       const result = await pool.query({ text, values: params as unknown[] | undefined, name });
       return result.rows as Row[];
+    },
+    relaxed: {
+      async query<Row>(text: string, params?: readonly unknown[], name?: string) {
+        const result = await relaxedPool.query({ text, values: params as unknown[] | undefined, name });
+        return result.rows as Row[];
+      },
     },
     async transaction(fn) {
       const client = await pool.connect();
@@ -55,7 +69,7 @@ export function openNodePostgres(url: string, options: { poolSize: number }): Da
     sql,
     async close() {
       await Promise.all([...listeners].map((listener) => listener.stop()));
-      await pool.end();
+      await Promise.all([pool.end(), relaxedPool.end()]);
     },
   };
 }

@@ -42,6 +42,9 @@ async function createHandle(dataDir: string): Promise<DatabaseHandle> {
         }),
       );
     },
+    get relaxed() {
+      return sql;
+    },
     async listen(channel, onNotify) {
       const unsubscribe = await client.listen(channel, onNotify);
       return async () => unsubscribe();

@@ -32,6 +32,9 @@ export function openVercelPostgres(url: string): DatabaseHandle {
         client.release();
       }
     },
+    get relaxed() {
+      return sql;
+    },
     async listen() {
       return null;
     },

@@ -71,7 +71,7 @@ export class JobRunner {
   private async renewAll(): Promise<void> {
     const jobs = this.heldJobs;
     try {
-      const still = await renewLeases(this.options.sql, jobs, this.options.leaseMs);
+      const still = await renewLeases(this.options.sql.relaxed, jobs, this.options.leaseMs);
       for (const job of jobs) {
         if (!still.has(job.id) && this.held.get(job.id) === job) {
           this.options.logger.warn({ jobId: job.id }, 'lease lost: the job was reclaimed; this run can no longer record results');
@@ -213,7 +213,7 @@ export class JobRunner {
 
   private async writeCompletions(batch: HeldJob[]): Promise<void> {
     try {
-      const done = await completeJobs(this.options.sql, batch);
+      const done = await completeJobs(this.options.sql.relaxed, batch);
       for (const job of batch) {
         if (!done.has(job.id)) this.options.logger.warn({ jobId: job.id }, 'completion refused: the lease was lost before it was recorded');
       }

@@ -150,7 +150,7 @@ export class LocalWorker {
     let rows: ClaimedJobRow[];
     if (completed.length) {
       try {
-        const result = await completeAndClaimJobs(sql, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds, completed });
+        const result = await completeAndClaimJobs(sql.relaxed, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds, completed });
         runner.completionsWritten(completed, result.done);
         rows = result.claimed;
       } catch (error) {
@@ -158,7 +158,7 @@ export class LocalWorker {
         throw error;
       }
     } else {
-      rows = await claimJobs(sql, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds });
+      rows = await claimJobs(sql.relaxed, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds });
     }
     for (const { jobId, limit } of this.limited) {
       const room = free - rows.length;
@@ -178,7 +178,7 @@ export class LocalWorker {
 
   private async reclaim(): Promise<void> {
     try {
-      const reclaimed = await reclaimExpiredJobs(this.options.sql);
+      const reclaimed = await reclaimExpiredJobs(this.options.sql.relaxed);
       if (reclaimed.length === 0) return;
       this.options.logger.warn({ count: reclaimed.length }, 'reclaimed jobs whose lease expired');
       const failed = reclaimed.filter((job) => job.status === 'FAILED');
