@@ -5,7 +5,7 @@ import { getConfig, type Config } from './env';
 import { openDatabase, type DatabaseHandle } from './db/client';
 import { writeSystemLog } from './domain/logs/write-system-log';
 import { JobClient } from './jobs/client';
-import { appDefinitions } from './jobs/definitions';
+import { appDefinitions, createJobDeps } from './jobs/definitions';
 import { appEvents, type AppEventCatalog } from './jobs/events';
 import { createProvider } from './jobs/providers/create-provider';
 import type { JobProvider } from './jobs/providers/types';
@@ -34,7 +34,7 @@ export function getRuntime(): Promise<Runtime> {
 async function createRuntime(config: Config): Promise<Runtime> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database, { isVercel: config.isVercel });
-  const registry = new JobRegistry(appEvents, appDefinitions({ db: database.db, now: () => new Date() }));
+  const registry = new JobRegistry(appEvents, appDefinitions(createJobDeps(config, database)));
   const provider = await createProvider({
     config,
     database,

@@ -11,7 +11,7 @@ export type ExclusiveResult<T> = { acquired: true; result: T } | { acquired: fal
 export type Exclusive = <T>(name: string, task: () => Promise<T>) => Promise<ExclusiveResult<T>>;
 
 /** The first key of the two-key advisory lock form: a namespace, so our names cannot collide with other users'. */
-const LOCK_NAMESPACE = 0x5349_474e; // "SIGN"
+const LOCK_NAMESPACE = 0x4558_434c; // "EXCL"; the migration lock is a one-key lock, a separate key space anyway
 
 const heldInProcess = new WeakMap<DatabaseHandle, Set<string>>();
 

@@ -1,0 +1,33 @@
+// `npm run user:create -- --email ada@example.com [--name "Ada Lovelace"] [--admin]`: creates a user and prints
+// their API key, once; only its hash is stored. With the embedded database, run it while `npm run dev` is
+// stopped: PGlite is single-process.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { getConfig } from '../src/env';
+import { openDatabase } from '../src/db/client';
+import { createUser } from '../src/domain/users/create-user';
+
+const usage = 'usage: npm run user:create -- --email <address> [--name <name>] [--admin]';
+
+const { values } = parseArgs({
+  options: { email: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } },
+  strict: true,
+});
+const email = z.email().safeParse(values.email);
+if (!email.success) {
+  console.error(`${values.email === undefined ? 'missing --email' : `not an email address: ${values.email}`}\n${usage}`);
+  process.exit(2);
+}
+
+const config = getConfig();
+const database = await openDatabase(config.database, { isVercel: config.isVercel, poolSize: 1 });
+try {
+  const { user, apiKey } = await createUser(database.db, { email: email.data, name: values.name, role: values.admin ? 'ADMIN' : 'USER' });
+  console.log(`Created ${user.role === 'ADMIN' ? 'admin' : 'user'} ${user.email} (${user.id}).`);
+  console.log(`API key (shown once, store it now): ${apiKey}`);
+} catch (error) {
+  console.error(`Could not create the user: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await database.close();
+}

@@ -1,0 +1,7 @@
+// Request fields shared by several routes, validated the same way everywhere.
+import { z } from 'zod';
+
+export const emailField = z.email().max(254);
+/** NIST 800-63B: length over composition rules; the upper bound keeps scrypt's input sane. */
+export const passwordField = z.string().min(10, 'must be at least 10 characters').max(256);
+export const tokenField = z.string().min(10).max(200);

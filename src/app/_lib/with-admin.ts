@@ -1,0 +1,32 @@
+// Guards admin surfaces (the jobs dashboard): an admin's API key, as `Authorization: Bearer <key>` or as the
+// password of HTTP Basic auth (so a browser can open the page: it prompts on the 401). Non-admins get 403.
+// Outside production the surfaces are open, so `npm run dev` shows them without setup.
+import { ForbiddenError, UnauthorizedError } from '@/domain/errors';
+import { authenticateApiKey } from '@/domain/users/authenticate-api-key';
+import { errorResponse } from './error-response';
+import { withRuntime, type RouteContext, type RouteHandler, type RouteParams } from './with-runtime';
+
+export function withAdmin<Params extends RouteParams = RouteParams>(handler: (context: RouteContext<Params>) => Promise<Response>): RouteHandler<Params> {
+  return withRuntime<Params>(async (context) => {
+    if (!context.runtime.config.isProduction) return handler(context);
+    try {
+      const user = await authenticateApiKey(context.runtime.database.db, presentedKey(context.request));
+      if (user.role !== 'ADMIN') throw new ForbiddenError('Admins only');
+    } catch (error) {
+      const response = errorResponse(error);
+      if (response.status === 401) response.headers.set('www-authenticate', 'Basic realm="signing-jobs admin", charset="UTF-8"');
+      return response;
+    }
+    return handler(context);
+  });
+}
+
+function presentedKey(request: Request): string {
+  const header = request.headers.get('authorization') ?? '';
+  if (/^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, '').trim();
+  if (/^Basic\s+/i.test(header)) {
+    const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
+    return decoded.slice(decoded.indexOf(':') + 1);
+  }
+  throw new UnauthorizedError('Admins only: sign in with an admin API key');
+}
