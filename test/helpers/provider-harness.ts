@@ -97,7 +97,13 @@ export async function createProviderHarness(
     const rows = row
       ? await sql.query<JobState>('select status, attempts, last_error from background_jobs where id = $1', [row])
       : [];
-    return rows[0] ?? { status: 'PENDING', attempts: 0, last_error: null };
+    if (rows[0] || target !== 'bullmq') return rows[0] ?? { status: 'PENDING', attempts: 0, last_error: null };
+    // A BullMQ job without steps never needed an anchor row: ask BullMQ.
+    const [queue, jobId] = id.split('/') as [string, string];
+    const job = await (provider as BullmqProvider).queue(queue).getJob(jobId);
+    const state = job ? await job.getState() : 'unknown';
+    const status = state === 'completed' ? 'COMPLETED' : state === 'failed' ? 'FAILED' : state === 'active' ? 'PROCESSING' : 'PENDING';
+    return { status, attempts: job?.attemptsMade ?? 0, last_error: job?.failedReason ?? null };
   };
   const isParked = async (id: string) => {
     if (target === 'bullmq') {
@@ -119,8 +125,13 @@ export async function createProviderHarness(
     jobStatus,
     isParked,
     memosInDatabase: true,
-    countJobs: async (definitionId, key) =>
-      (await sql.query(`select 1 from background_jobs where job_id = $1 and payload->>'key' = $2`, [definitionId, key])).length,
+    countJobs: async (definitionId, key) => {
+      if (target !== 'bullmq') {
+        return (await sql.query(`select 1 from background_jobs where job_id = $1 and payload->>'key' = $2`, [definitionId, key])).length;
+      }
+      const jobs = await (provider as BullmqProvider).queue(definitionId).getJobs(['completed', 'failed', 'active', 'waiting', 'delayed']);
+      return jobs.filter((job) => (job.data as { event?: { data?: { key?: string } } }).event?.data?.key === key).length;
+    },
     waitForStatus: (id, status) => waitForState(jobStatus, id, status),
     async close() {
       await provider.stop({ timeoutMs: 2000 });

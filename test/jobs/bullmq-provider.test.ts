@@ -24,7 +24,7 @@ describe('BullMQ provider', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
-    await database.handle.sql.query(`create table test_effects (job_id bigint not null, step text not null, pid int not null)`);
+    await database.handle.sql.query(`create table test_effects (job_id text not null, step text not null, pid int not null)`);
   });
   afterAll(async () => {
     for (const worker of workers) {
@@ -63,8 +63,9 @@ describe('BullMQ provider', () => {
       const rows = await database.handle.sql.query<{ id: string }>('select id::text as id from background_jobs where dedupe_key = $1', [anchorKey(queue, jobId)]);
       return rows[0]?.id;
     });
+    // Handlers see BullMQ's stable id, which is what the fixture keys its effect rows by.
     const effects = () =>
-      database.handle.sql.query<{ step: string; pid: number }>('select step, pid from test_effects where job_id = $1', [anchorId]);
+      database.handle.sql.query<{ step: string; pid: number }>('select step, pid from test_effects where job_id = $1', [`bullmq:${queue}/${jobId}`]);
     await waitFor(async () => (await effects()).some((row) => row.step === 'step-2-start'));
     doomed.kill('SIGKILL');
     await doomed.exited;

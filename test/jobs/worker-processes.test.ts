@@ -31,7 +31,7 @@ describe('worker processes', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
-    await database.handle.sql.query(`create table test_effects (job_id bigint not null, step text not null, pid int not null)`);
+    await database.handle.sql.query(`create table test_effects (job_id text not null, step text not null, pid int not null)`);
     await database.handle.sql.query(`create table test_gauge (running int not null, max_running int not null)`);
     await database.handle.sql.query(`insert into test_gauge values (0, 0)`);
     const registry = new JobRegistry(events, definitions);

@@ -41,6 +41,22 @@ export interface BullmqProviderOptions {
   random?: () => number;
 }
 
+/** The anchor of one attempt, created on first use. */
+class AnchorRef {
+  private anchor: Promise<Anchor> | undefined;
+
+  constructor(private readonly create: () => Promise<Anchor>) {}
+
+  get created(): boolean {
+    return this.anchor !== undefined;
+  }
+
+  get(): Promise<Anchor> {
+    this.anchor ??= this.create();
+    return this.anchor;
+  }
+}
+
 /** Thrown out of the processor to hand BullMQ the delay our backoff chose for the next attempt. */
 class RetryLater extends Error {
   constructor(
@@ -168,24 +184,28 @@ export class BullmqProvider implements JobProvider {
     const slot = isCron ? latestSlot((definition.trigger as { cron: string }).cron, new Date(job.timestamp + (job.delay ?? 0) + 1000)) : null;
     const event: QueuedEvent = job.data.event ?? { name: cronEventName(definition.id), data: { scheduledFor: slot?.toISOString() }, ts: job.timestamp };
     const maxAttempts = job.opts.attempts ?? definition.retries + 1;
-    const anchor = await startAttempt(sql, {
-      definitionId: definition.id,
-      eventName: event.name,
-      data: event.data,
-      attempt: job.attemptsMade,
-      maxAttempts,
-      anchorKey: anchorKey(definition.id, job.id!),
-    });
+    // The anchor row is written on first need (a step's memo, a failure), so a job without steps costs PostgreSQL
+    // nothing and runs at BullMQ's speed. Its id is BullMQ's, stable across retries (idempotency keys use it).
+    const anchors = new AnchorRef(() =>
+      startAttempt(sql, {
+        definitionId: definition.id,
+        eventName: event.name,
+        data: event.data,
+        attempt: job.attemptsMade,
+        maxAttempts,
+        anchorKey: anchorKey(definition.id, job.id!),
+      }),
+    );
     let outcome: ExecuteOutcome;
     try {
       const data = this.options.registry.parsePayload(definition, event.data);
       outcome = await executeJob({
         definition,
         event: { name: event.name, data, id: event.id ?? `bullmq:${definition.id}/${job.id}`, ts: event.ts },
-        jobId: anchor.id,
+        jobId: `bullmq:${definition.id}/${job.id}`,
         attempt: job.attemptsMade,
         maxAttempts,
-        memos: this.memoStore(anchor),
+        memos: this.memoStore(anchors),
         dispatch: (events, dedupePrefix) =>
           this.dispatch(this.options.registry.validate(events).map((e, index) => ({ ...e, id: `${dedupePrefix}:${index}` })), {}),
         now: this.now,
@@ -195,40 +215,43 @@ export class BullmqProvider implements JobProvider {
     } catch (error) {
       outcome = { kind: 'failed', error: (error as Error).message };
     }
-    return this.settle(definition, job, token, anchor, outcome);
+    return this.settle(definition, job, token, anchors, outcome);
   }
 
-  private memoStore(anchor: Anchor) {
+  private memoStore(anchors: AnchorRef) {
     const { sql } = this.options.database;
     return {
-      load: () => loadMemos(sql, anchor.id),
+      load: async () => loadMemos(sql, (await anchors.get()).id),
       save: async (stepId: string, memo: Parameters<typeof saveMemo>[3]) => {
+        const anchor = await anchors.get();
         if (!(await saveMemo(sql, anchor, stepId, memo))) throw new LeaseLostError(`Job ${anchor.id} is no longer held by this worker`);
       },
     };
   }
 
-  private async settle(definition: JobDefinition, job: Job, token: string | undefined, anchor: Anchor, outcome: ExecuteOutcome) {
+  private async settle(definition: JobDefinition, job: Job, token: string | undefined, anchors: AnchorRef, outcome: ExecuteOutcome) {
     const { sql } = this.options.database;
     switch (outcome.kind) {
       case 'completed':
-        await completeJobs(sql, [anchor]);
+        if (anchors.created) await completeJobs(sql, [await anchors.get()]);
         return outcome.output;
       case 'sleep':
         // Not a failure: park the job in BullMQ's delayed set; the attempt count stays as it was.
         await job.moveToDelayed(outcome.until.getTime(), token);
         throw new DelayedError();
       case 'retry': {
-        await recordAttemptError(sql, anchor, outcome.error);
+        await recordAttemptError(sql, await anchors.get(), outcome.error);
         throw new RetryLater(outcome.error, Math.max(0, outcome.at.getTime() - this.now().getTime()));
       }
-      case 'failed':
+      case 'failed': {
+        const anchor = await anchors.get();
         if (await failJob(sql, anchor, { final: true, retryDelayMs: 0, error: outcome.error })) {
           await this.options
             .onFailure({ jobId: anchor.id, definitionId: definition.id, eventName: job.data.event?.name ?? '', error: outcome.error, attempts: job.attemptsMade + 1 })
             .catch((error) => this.options.logger.error({ err: error }, 'failure hook failed'));
         }
         throw new UnrecoverableError(outcome.error);
+      }
       case 'lease-lost':
         throw new Error('lease lost: this job was taken over by another worker');
     }
