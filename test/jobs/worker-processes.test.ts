@@ -89,7 +89,10 @@ describe('worker processes', () => {
   });
 
   it('runs 2,000 jobs exactly once across two worker processes, never exceeding a concurrency limit', async () => {
-    workers.push(await startChildWorker(database.url, { concurrency: 10 }), await startChildWorker(database.url, { concurrency: 10 }));
+    // A lease far longer than any stall of a loaded CI machine: this case is about claiming across processes, and a
+    // lapsed lease legitimately re-runs a step (at least once; the fault suite covers that with idempotent effects).
+    const options = { concurrency: 10, leaseMs: 15_000 };
+    workers.push(await startChildWorker(database.url, options), await startChildWorker(database.url, options));
     await client.dispatch(Array.from({ length: 1800 }, (_, n) => ({ name: 'test/effects', data: { n } })));
     await client.dispatch(Array.from({ length: 200 }, (_, n) => ({ name: 'test/limited-effects', data: { n } })));
     await waitFor(async () => {

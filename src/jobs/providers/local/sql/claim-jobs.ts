@@ -1,7 +1,9 @@
 // Claim a batch of due jobs in one statement.
 // - The inner SELECT walks background_jobs_pending_run_at_idx (partial: PENDING only) in run_at order, so its cost
 //   does not grow with the number of finished rows.
-// - FOR UPDATE SKIP LOCKED: concurrent workers take disjoint rows without waiting on each other.
+// - FOR UPDATE SKIP LOCKED: concurrent workers take disjoint rows without waiting on each other. The CTE is
+//   MATERIALIZED so the locking subquery runs exactly once: inlined into the UPDATE's join, a planner may rescan it
+//   and lock (and claim) more rows than the LIMIT.
 // - The UPDATE marks the rows PROCESSING with a lease and a fresh lock_token (the fence for every later write), and
 //   counts the attempt up front, so a worker that dies mid-job has still used the attempt: a job that crashes its
 //   process every time ends FAILED instead of looping forever.
@@ -10,7 +12,7 @@ import type { SqlExecutor } from '../../../../db/client';
 import { CLAIMED_COLUMNS, type ClaimedJobRow } from './job-row';
 
 const CLAIM_JOBS = `
-  with candidates as (
+  with candidates as materialized (
     select id from background_jobs
      where status = 'PENDING' and run_at <= now() and job_id <> all($4::text[])
      order by run_at, id
@@ -36,7 +38,7 @@ export function claimJobs(
 }
 
 const CLAIM_JOB_BY_ID = `
-  with candidate as (
+  with candidate as materialized (
     select id from background_jobs
      where id = $1 and status = 'PENDING' and run_at <= now()
      for update skip locked
@@ -70,7 +72,7 @@ const COMPLETE_AND_CLAIM = `
      where j.id = finished.id and j.lock_token = finished.token
     returning j.id
   ),
-  candidates as (
+  candidates as materialized (
     select id from background_jobs
      where status = 'PENDING' and run_at <= now() and job_id <> all($4::text[])
      order by run_at, id

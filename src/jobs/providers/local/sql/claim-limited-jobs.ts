@@ -12,7 +12,7 @@ const CLAIM_LIMITED = `
      where status = 'PROCESSING' and job_id = $1 and locked_until > now()
      group by concurrency_key
   ),
-  ranked as (
+  ranked as materialized (
     select b.id, b.concurrency_key,
            row_number() over (partition by b.concurrency_key order by b.run_at, b.id) as rank
       from (select id, concurrency_key, run_at from background_jobs

@@ -4,7 +4,7 @@
 import type { SqlExecutor } from '../../../../db/client';
 
 const DELETE_BATCH = `
-  with doomed as (
+  with doomed as materialized (
     select id from background_jobs
      where status = 'COMPLETED' and completed_at < now() - $1 * interval '1 day'
      order by completed_at

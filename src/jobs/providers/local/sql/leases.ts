@@ -28,7 +28,7 @@ export async function renewLeases(
 // last one the job is FAILED rather than retried, so a job that kills its process every time cannot loop forever.
 // SKIP LOCKED: two workers sweeping at once split the rows instead of queueing behind each other.
 const RECLAIM_EXPIRED = `
-  with expired as (
+  with expired as materialized (
     select id from background_jobs
      where status = 'PROCESSING' and locked_until < now()
      limit $1
