@@ -120,7 +120,8 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
   }
 }
 
-function toJson(value: unknown): unknown {
+/** What a value becomes once stored as a memo and read back: every provider hands steps' results through this. */
+export function toJson(value: unknown): unknown {
   return value === undefined ? null : JSON.parse(JSON.stringify(value));
 }
 

@@ -9,6 +9,7 @@ import {
 import { latestSlot } from '../../cron';
 import { cronEventName, type JobDefinition, type StepTools } from '../../define';
 import { NonRetriableError, RetryAfterError, ValidationError } from '../../errors';
+import { toJson } from '../../execute';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { FailedJobReport } from '../local/job-runner';
@@ -37,7 +38,9 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
           ? { scheduledFor: (latestSlot(cron, new Date(event.ts ?? Date.now())) ?? new Date(event.ts ?? Date.now())).toISOString() }
           : deps.registry.parsePayload(definition, event.data);
         const tools: StepTools = {
-          run: (id, fn) => step.run(id, () => toInngestError(fn)) as never,
+          // JSON round trip inside the step: the handler gets exactly what the local and BullMQ providers return (and
+          // what Inngest replays from its memo), not a Date on the first run and a string on the next.
+          run: (id, fn) => step.run(id, async () => toJson(await toInngestError(fn))) as never,
           sleep: async (id, duration) => void (await step.sleep(id, typeof duration === 'number' ? duration : duration)),
           sendEvent: async (id, events) => {
             const list = Array.isArray(events) ? events : [events];
