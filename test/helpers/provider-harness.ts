@@ -92,16 +92,19 @@ export async function createProviderHarness(
     const rows = await sql.query<{ id: string }>('select id::text as id from background_jobs where dedupe_key = $1', [anchorKey(queue, jobId)]);
     return rows[0]?.id;
   };
-  const jobStatus = async (id: string): Promise<JobState> => {
+  const anchorState = async (id: string) => {
     const row = await rowId(id);
-    const rows = row
-      ? await sql.query<JobState>('select status, attempts, last_error from background_jobs where id = $1', [row])
-      : [];
-    if (rows[0] || target !== 'bullmq') return rows[0] ?? { status: 'PENDING', attempts: 0, last_error: null };
-    // A BullMQ job without steps never needed an anchor row: ask BullMQ.
+    return row ? (await sql.query<JobState>('select status, attempts, last_error from background_jobs where id = $1', [row]))[0] : undefined;
+  };
+  const jobStatus = async (id: string): Promise<JobState> => {
+    if (target !== 'bullmq') return (await anchorState(id)) ?? { status: 'PENDING', attempts: 0, last_error: null };
+    // BullMQ's state first: once it is final, so is the anchor row (written before BullMQ is told), if the job
+    // has one. A job without steps that succeeded never needed one, so BullMQ's word stands.
     const [queue, jobId] = id.split('/') as [string, string];
     const job = await (provider as BullmqProvider).queue(queue).getJob(jobId);
     const state = job ? await job.getState() : 'unknown';
+    const anchored = await anchorState(id);
+    if (anchored) return anchored;
     const status = state === 'completed' ? 'COMPLETED' : state === 'failed' ? 'FAILED' : state === 'active' ? 'PROCESSING' : 'PENDING';
     return { status, attempts: job?.attemptsMade ?? 0, last_error: job?.failedReason ?? null };
   };
