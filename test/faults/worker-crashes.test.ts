@@ -6,9 +6,8 @@ import { JobClient } from '../../src/jobs/client';
 import { defineEvent } from '../../src/jobs/event-type';
 import { defineJob } from '../../src/jobs/define';
 import { JobRegistry } from '../../src/jobs/registry';
-import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
-import { silentLogger } from '../../src/jobs/logger';
 import type { TestDatabase } from '../helpers/database';
+import { testLocalProvider } from '../helpers/local-provider';
 import { startChildWorker, type ChildWorker } from '../helpers/child-worker';
 import { waitFor } from '../helpers/wait-for';
 import { count, createFaultDatabase } from './fault-database';
@@ -37,17 +36,7 @@ describe('worker faults', () => {
   beforeAll(async () => {
     database = await createFaultDatabase();
     const registry = new JobRegistry(events, definitions);
-    const provider = new LocalProvider({
-      database: database.handle,
-      registry,
-      mode: 'worker',
-      concurrency: 1,
-      leaseMs: 1000,
-      pollIntervalMs: 1000,
-      retentionDays: 7,
-      logger: silentLogger,
-      onFailure: async () => {},
-    });
+    const provider = testLocalProvider(database.handle, registry);
     client = new JobClient(registry, provider);
   });
   afterEach(async () => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestSlot } from '../../src/jobs/cron';
 import { JobRegistry } from '../../src/jobs/registry';
-import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
-import { silentLogger } from '../../src/jobs/logger';
+import { testLocalProvider } from '../helpers/local-provider';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { testDefinitions, testEvents } from '../fixtures/test-jobs';
 
@@ -19,18 +18,7 @@ describe('cron scheduler on the local provider', () => {
   let clock = new Date('2026-03-01T10:00:30Z');
   const registry = new JobRegistry(testEvents, testDefinitions);
   const instance = () =>
-    new LocalProvider({
-      database: database.handle,
-      registry,
-      mode: 'worker',
-      concurrency: 1,
-      leaseMs: 1000,
-      pollIntervalMs: 1000,
-      retentionDays: 7,
-      logger: silentLogger,
-      onFailure: async () => {},
-      now: () => clock,
-    });
+    testLocalProvider(database.handle, registry, { now: () => clock });
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');

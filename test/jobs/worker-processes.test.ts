@@ -6,8 +6,7 @@ import { JobClient } from '../../src/jobs/client';
 import { defineEvent } from '../../src/jobs/event-type';
 import { defineJob } from '../../src/jobs/define';
 import { JobRegistry } from '../../src/jobs/registry';
-import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
-import { silentLogger } from '../../src/jobs/logger';
+import { testLocalProvider } from '../helpers/local-provider';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startChildWorker, type ChildWorker } from '../helpers/child-worker';
 import { waitFor } from '../helpers/wait-for';
@@ -35,17 +34,7 @@ describe('worker processes', () => {
     await database.handle.sql.query(`create table test_gauge (running int not null, max_running int not null)`);
     await database.handle.sql.query(`insert into test_gauge values (0, 0)`);
     const registry = new JobRegistry(events, definitions);
-    const provider = new LocalProvider({
-      database: database.handle,
-      registry,
-      mode: 'worker',
-      concurrency: 1,
-      leaseMs: 1000,
-      pollIntervalMs: 1000,
-      retentionDays: 7,
-      logger: silentLogger,
-      onFailure: async () => {},
-    });
+    const provider = testLocalProvider(database.handle, registry);
     client = new JobClient(registry, provider);
   });
   afterEach(async () => {

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Database, DatabaseHandle, SqlClient } from '../client';
 import * as schema from '../schema';
+import { pooledTransaction } from './pooled-transaction';
 
 // Return int8 (bigint) as string, not a lossy number: job ids are bigint.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
@@ -35,24 +36,7 @@ export function openNodePostgres(url: string, options: { poolSize: number }): Da
         return result.rows as Row[];
       },
     },
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        const result = await fn({
-          async query<Row>(text: string, params?: readonly unknown[], name?: string) {
-            return (await client.query({ text, values: params as unknown[] | undefined, name })).rows as Row[];
-          },
-        });
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (fn) => pooledTransaction(pool, fn),
     async listen(channel, onNotify) {
       const listener = await startListener(url, channel, onNotify);
       listeners.add(listener);

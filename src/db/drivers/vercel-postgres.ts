@@ -4,6 +4,7 @@ import { createPool } from '@vercel/postgres';
 import { drizzle } from 'drizzle-orm/vercel-postgres';
 import type { Database, DatabaseHandle, SqlClient } from '../client';
 import * as schema from '../schema';
+import { pooledTransaction } from './pooled-transaction';
 
 export function openVercelPostgres(url: string): DatabaseHandle {
   const pool = createPool({ connectionString: url });
@@ -14,24 +15,7 @@ export function openVercelPostgres(url: string): DatabaseHandle {
       const result = await pool.query(text, params as unknown[] | undefined);
       return result.rows as Row[];
     },
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        const result = await fn({
-          async query<Row>(text: string, params?: readonly unknown[]) {
-            return (await client.query(text, params as unknown[] | undefined)).rows as Row[];
-          },
-        });
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (fn) => pooledTransaction(pool, fn),
     get relaxed() {
       return sql;
     },

@@ -9,7 +9,7 @@
 //   process every time ends FAILED instead of looping forever.
 // - Definitions with a concurrency limit are excluded here and claimed by claim-limited-jobs.ts.
 import type { SqlExecutor } from '../../../../db/client';
-import { CLAIMED_COLUMNS, type ClaimedJobRow } from './job-row';
+import { CLAIMED_COLUMNS, markClaimed, type ClaimedJobRow } from './job-row';
 
 const CLAIM_JOBS = `
   with candidates as materialized (
@@ -20,8 +20,7 @@ const CLAIM_JOBS = `
      for update skip locked
   )
   update background_jobs j
-     set status = 'PROCESSING', attempts = j.attempts + 1, locked_by = $2,
-         locked_until = now() + $3 * interval '1 millisecond', lock_token = gen_random_uuid(), updated_at = now()
+     ${markClaimed('$2', '$3')}
     from candidates c
    where j.id = c.id
   returning ${CLAIMED_COLUMNS}`;
@@ -44,8 +43,7 @@ const CLAIM_JOB_BY_ID = `
      for update skip locked
   )
   update background_jobs j
-     set status = 'PROCESSING', attempts = j.attempts + 1, locked_by = $2,
-         locked_until = now() + $3 * interval '1 millisecond', lock_token = gen_random_uuid(), updated_at = now()
+     ${markClaimed('$2', '$3')}
     from candidate c
    where j.id = c.id
   returning ${CLAIMED_COLUMNS}`;
@@ -81,8 +79,7 @@ const COMPLETE_AND_CLAIM = `
   ),
   claimed as (
     update background_jobs j
-       set status = 'PROCESSING', attempts = j.attempts + 1, locked_by = $2,
-           locked_until = now() + $3 * interval '1 millisecond', lock_token = gen_random_uuid(), updated_at = now()
+       ${markClaimed('$2', '$3')}
       from candidates c
      where j.id = c.id
     returning ${CLAIMED_COLUMNS}

@@ -4,7 +4,7 @@
 // has lapsed do not count: their worker is presumed dead and reclaim-expired.ts hands them out again.
 // Served by background_jobs_processing_idx (count) and background_jobs_pending_run_at_idx (candidates).
 import type { SqlClient } from '../../../../db/client';
-import { CLAIMED_COLUMNS, type ClaimedJobRow } from './job-row';
+import { CLAIMED_COLUMNS, markClaimed, type ClaimedJobRow } from './job-row';
 
 const CLAIM_LIMITED = `
   with running as (
@@ -28,8 +28,7 @@ const CLAIM_LIMITED = `
      limit $2
   )
   update background_jobs j
-     set status = 'PROCESSING', attempts = j.attempts + 1, locked_by = $4,
-         locked_until = now() + $5 * interval '1 millisecond', lock_token = gen_random_uuid(), updated_at = now()
+     ${markClaimed('$4', '$5')}
     from candidates c
    where j.id = c.id
   returning ${CLAIMED_COLUMNS}`;
