@@ -16,6 +16,7 @@ import { claimJobById, claimJobs } from './sql/claim-jobs';
 import { deleteCompletedJobs } from './sql/delete-completed-jobs';
 import { insertJobs, type NewJobRow } from './sql/insert-jobs';
 import { reclaimExpiredJobs } from './sql/leases';
+import { claimWithinLimits, limitedDefinitions, type LimitedDefinition } from './claim-within-limits';
 import { DatabaseClock } from './database-clock';
 import { LocalWorker, newWorkerId } from './worker';
 
@@ -46,12 +47,14 @@ export class LocalProvider implements JobProvider {
   private worker: LocalWorker | undefined;
   private lastRetentionAt = 0;
   private readonly now: () => Date;
+  private readonly limited: LimitedDefinition[];
 
   private readonly databaseClock: DatabaseClock | undefined;
 
   constructor(private readonly options: LocalProviderOptions) {
     this.databaseClock = options.now ? undefined : new DatabaseClock(options.database.sql);
     this.now = options.now ?? this.databaseClock!.now;
+    this.limited = limitedDefinitions(options.registry);
     this.runner = new JobRunner({
       sql: options.database.sql,
       registry: options.registry,
@@ -136,12 +139,17 @@ export class LocalProvider implements JobProvider {
   /** Serverless: run the job a signed /api/jobs/run call names, if it is still claimable. */
   async runJobById(id: string): Promise<'ran' | 'not-found' | 'not-claimable'> {
     const { sql } = this.options.database;
-    const row = await claimJobById(sql, { id, workerId: newWorkerId(), leaseMs: this.options.leaseMs });
-    if (!row) {
-      // Not found may mean "not committed yet" (enqueued in a transaction), which the caller retries.
-      const exists = await sql.query('select 1 from background_jobs where id = $1', [id]);
-      return exists.length ? 'not-claimable' : 'not-found';
-    }
+    const [found] = await sql.query<{ job_id: string }>('select job_id from background_jobs where id = $1', [id]);
+    // Not found may mean "not committed yet" (enqueued in a transaction), which the caller retries.
+    if (!found) return 'not-found';
+    const limited = this.limited.find((definition) => definition.jobId === found.job_id);
+    const workerId = newWorkerId();
+    // A limited definition's job is claimed only within its limit: this may run an older job of the same
+    // definition first, or nothing (409) while the limit is full; the tick or a later call runs the rest.
+    const row = limited
+      ? (await claimWithinLimits(sql, [], { limit: 1, limited: [limited], workerId, leaseMs: this.options.leaseMs }))[0]
+      : await claimJobById(sql, { id, workerId, leaseMs: this.options.leaseMs });
+    if (!row) return 'not-claimable';
     this.runner.startLeaseRenewal();
     try {
       await this.runner.run(row);
@@ -166,12 +174,10 @@ export class LocalProvider implements JobProvider {
     this.runner.startLeaseRenewal();
     try {
       while (Date.now() < deadline) {
-        const rows = await claimJobs(this.options.database.sql, {
-          limit: this.options.concurrency,
-          workerId,
-          leaseMs: this.options.leaseMs,
-          excludeJobIds: [],
-        });
+        const { sql } = this.options.database;
+        const options = { limit: this.options.concurrency, workerId, leaseMs: this.options.leaseMs };
+        const unlimited = await claimJobs(sql, { ...options, excludeJobIds: this.limited.map((definition) => definition.jobId) });
+        const rows = await claimWithinLimits(sql, unlimited, { ...options, limited: this.limited });
         if (rows.length === 0) break;
         await Promise.all(rows.map((row) => this.runner.run(row)));
         await this.runner.flushCompletions();

@@ -15,7 +15,7 @@ import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { JobRunner } from './job-runner';
 import { claimJobs, completeAndClaimJobs } from './sql/claim-jobs';
-import { claimLimitedJobs } from './sql/claim-limited-jobs';
+import { claimWithinLimits, limitedDefinitions, type LimitedDefinition } from './claim-within-limits';
 import { releaseJobs } from './sql/finish-jobs';
 import { JOBS_CHANNEL, type ClaimedJobRow } from './sql/job-row';
 import { reclaimExpiredJobs } from './sql/leases';
@@ -45,14 +45,12 @@ export class LocalWorker {
   private wakeWaiter: (() => void) | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | null = null;
-  private readonly limited: Array<{ jobId: string; limit: number }>;
+  private readonly limited: LimitedDefinition[];
   private readonly limitedIds: string[];
   private failureDelayMs = 0;
 
   constructor(private readonly options: WorkerOptions) {
-    this.limited = options.registry.definitions
-      .filter((definition) => definition.concurrency)
-      .map((definition) => ({ jobId: definition.id, limit: definition.concurrency!.limit }));
+    this.limited = limitedDefinitions(options.registry);
     this.limitedIds = this.limited.map((entry) => entry.jobId);
   }
 
@@ -162,12 +160,7 @@ export class LocalWorker {
     } else {
       rows = await claimJobs(sql.relaxed, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds });
     }
-    for (const { jobId, limit } of this.limited) {
-      const room = free - rows.length;
-      if (room <= 0) break;
-      rows.push(...(await claimLimitedJobs(sql, { jobId, limit: room, concurrencyLimit: limit, workerId: this.workerId, leaseMs })));
-    }
-    return rows;
+    return claimWithinLimits(sql, rows, { limit: free, limited: this.limited, workerId: this.workerId, leaseMs });
   }
 
   private track(row: ClaimedJobRow): void {
