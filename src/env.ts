@@ -15,10 +15,14 @@ const ALIASES: Record<string, readonly string[]> = {
   PUBLIC_WEBAPP_URL: ['NEXT_PUBLIC_WEBAPP_URL'],
 };
 
-const flag = z
-  .enum(['true', 'false', '1', '0', ''], { error: 'expected true or false' })
-  .default('false')
-  .transform((value) => value === 'true' || value === '1');
+const booleanFlag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0', ''], { error: 'expected true or false' })
+    .transform((value) => (value === '' ? fallback : value))
+    .default(fallback)
+    .transform((value) => value === 'true' || value === '1');
+
+const flag = booleanFlag('false');
 
 const positiveInt = (fallback: number, max: number) =>
   z.coerce
@@ -74,11 +78,18 @@ const envSchema = z
     JOBS_LEASE_MS: positiveInt(30_000, 3_600_000),
     JOBS_RETENTION_DAYS: positiveInt(7, 3650),
     JOBS_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000, 3_600_000),
+    /** `npm run worker` serves no web traffic; set a port for a GET /api/health a process manager can probe. */
+    WORKER_HEALTH_PORT: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(1, 'expected 1 to 65535').max(65_535, 'expected 1 to 65535').optional(),
+    ),
     JOBS_SIGNING_SECRET: optionalString.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
     CRON_SECRET: optionalString.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
 
     DATABASE_URL: databaseUrl,
     PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+    /** `false` for pipelines that run `npm run db:migrate` as their own step before starting the app. */
+    DATABASE_MIGRATE_ON_START: booleanFlag('true'),
 
     REDIS_URL: redisUrl,
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, _ . or -').default('signing-jobs'),
@@ -139,6 +150,8 @@ function toConfig(env: ParsedEnv) {
     database: env.DATABASE_URL
       ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
       : ({ kind: 'embedded', dataDir: env.PGLITE_DATA_DIR } as const),
+    /** Whether start-up applies pending migrations (the embedded database always migrates when opened). */
+    migrateOnStart: env.DATABASE_MIGRATE_ON_START,
     jobs: {
       provider: env.JOBS_PROVIDER,
       mode: resolveMode(env),
@@ -151,6 +164,8 @@ function toConfig(env: ParsedEnv) {
       leaseMs: env.JOBS_LEASE_MS,
       retentionDays: env.JOBS_RETENTION_DAYS,
       shutdownTimeoutMs: env.JOBS_SHUTDOWN_TIMEOUT_MS,
+      /** `npm run worker` only: the port of its health endpoint, unset = none. */
+      workerHealthPort: env.WORKER_HEALTH_PORT,
       signingSecret: env.JOBS_SIGNING_SECRET,
     },
     cronSecret: env.CRON_SECRET,

@@ -1,15 +1,32 @@
-// Start-up of the web process (called from instrumentation.ts): fail fast on bad config, open (and for the
-// embedded database, migrate) the database, and run the job server in-process unless JOBS_SERVER_DISABLED=true.
+// Start-up of the web process (called from instrumentation.ts): fail fast on bad config, open the database and
+// apply pending migrations (unless DATABASE_MIGRATE_ON_START=false) before the first request, and run the job
+// server in-process unless JOBS_SERVER_DISABLED=true. While the schema is behind, jobs wait for it (see
+// ensure-schema.ts) and /api/health answers 503.
+import { waitForSchema } from './ensure-schema';
+import { runsInProcessWorker, setProcessRole } from './process-role';
 import { getRuntime } from './runtime';
-import { installShutdownHandlers } from './shutdown';
+import { installShutdownHandlers, shutdownSignal } from './shutdown';
 
 export async function startWebProcess(): Promise<void> {
   const runtime = await getRuntime();
   const { config, logger, provider, database } = runtime;
-  const runsJobs = config.jobs.runsWorker && config.jobs.mode === 'worker';
-  if (runsJobs) {
-    await provider.start();
-    installShutdownHandlers(runtime);
+  const runsJobs = runsInProcessWorker(config);
+  setProcessRole(runsJobs ? 'web+jobs' : 'web');
+  if (config.jobs.onlyJobServer) logger.warn({}, 'ONLY_JOB_SERVER=true has no effect on the web server; run `npm run worker` for a jobs-only process');
+  if (runsJobs) installShutdownHandlers(runtime);
+  const signal = shutdownSignal();
+  let firstCheckDone!: (current: boolean) => void;
+  const firstCheck = new Promise<boolean>((resolve) => (firstCheckDone = resolve));
+  const schemaCurrent = waitForSchema(runtime, { signal, recheckMs: config.jobs.pollIntervalMs, holdsJobs: runsJobs, onFirstCheck: firstCheckDone });
+  if (await firstCheck) {
+    if (runsJobs) await provider.start();
+  } else if (runsJobs) {
+    // Not awaited: the web server serves (and /api/health explains) while jobs wait for the schema.
+    void schemaCurrent
+      .then(async (current) => {
+        if (current && !signal.aborted) await provider.start();
+      })
+      .catch((error) => logger.error({ err: error }, 'starting the in-process job server failed'));
   }
   logger.info(
     { provider: config.jobs.provider, driver: database.driver, mode: config.jobs.mode, runsJobs },

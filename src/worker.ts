@@ -1,8 +1,14 @@
-// `npm run worker`: a dedicated job server. No web server; it runs the claim loop and the cron scheduler until
-// SIGTERM, then shuts down gracefully. Scale jobs by running more of these against the same PostgreSQL.
+// `npm run worker`: a dedicated job server. No web server; it applies pending migrations (unless
+// DATABASE_MIGRATE_ON_START=false), waits for a current schema, then runs the claim loop and the cron scheduler
+// until SIGTERM, and shuts down gracefully (exit 0). Scale jobs by running more of these against the same
+// PostgreSQL. Operators watch its log lines and exit code, or WORKER_HEALTH_PORT's GET /api/health.
+import { createServer } from 'node:http';
+import { checkHealth } from './domain/health';
 import { getConfig } from './env';
-import { getRuntime } from './runtime';
-import { installShutdownHandlers } from './shutdown';
+import { waitForSchema } from './ensure-schema';
+import { setProcessRole } from './process-role';
+import { getRuntime, type Runtime } from './runtime';
+import { installShutdownHandlers, shutdownSignal } from './shutdown';
 
 const config = getConfig();
 if (config.database.kind === 'embedded') {
@@ -14,7 +20,31 @@ if (config.database.kind === 'embedded') {
 if (config.jobs.provider === 'local' && config.jobs.mode !== 'worker') {
   throw new Error('npm run worker needs JOBS_MODE=worker (serverless mode runs jobs through /api/jobs/run instead)');
 }
+setProcessRole('jobs');
 const runtime = await getRuntime();
-await runtime.provider.start();
 installShutdownHandlers(runtime);
-runtime.logger.info({ provider: config.jobs.provider, driver: runtime.database.driver }, 'job server started');
+if (config.jobs.workerHealthPort) serveHealth(runtime, config.jobs.workerHealthPort);
+const signal = shutdownSignal();
+if (await waitForSchema(runtime, { signal, recheckMs: config.jobs.pollIntervalMs, holdsJobs: true })) {
+  if (!signal.aborted) {
+    await runtime.provider.start();
+    runtime.logger.info({ provider: config.jobs.provider, driver: runtime.database.driver }, 'job server started');
+  }
+}
+
+/** The web process's /api/health report, for probes of a process that has no web server. */
+function serveHealth(runtime: Runtime, port: number): void {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/api/health') {
+      response.writeHead(404).end();
+      return;
+    }
+    void checkHealth({ database: runtime.database, provider: runtime.provider, mode: config.jobs.mode, role: 'jobs' }).then((report) => {
+      response.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+    });
+  });
+  // Not keeping the process alive on its own: the worker's own timers and connections do that until shutdown.
+  server.unref();
+  server.on('error', (error) => runtime.logger.error({ err: error, port }, 'the worker health port could not be opened'));
+  server.listen(port, () => runtime.logger.info({ port }, 'worker health endpoint listening on /api/health'));
+}

@@ -1,4 +1,11 @@
-import type { SqlClient } from '../db/client';
+// What /api/health (and the worker's optional health port) answers: whether this process can do its work now.
+// "ok" needs all three: the database answers, its schema has every committed migration, and the job provider is
+// ready (Redis reachable, Inngest keys present). Each reason for "degraded" is one sentence saying what to do.
+// Names only, never secrets or URLs.
+import type { DatabaseHandle, SqlClient } from '../db/client';
+import { pendingMigrations } from '../db/migrate';
+import type { JobProvider } from '../jobs/providers/types';
+import type { ProcessRole } from '../process-role';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -6,19 +13,55 @@ export interface HealthReport {
   driver: SqlClient['driver'];
   provider: string;
   mode: string;
+  role: ProcessRole;
+  /** `unknown` while the database does not answer. */
+  schema: 'ok' | 'behind' | 'unknown';
+  /** Migrations in drizzle/ the database has not applied, oldest first. */
+  pendingMigrations: string[];
+  providerReady: boolean;
+  providerDetail: string;
+  problems: string[];
 }
 
-/** Checks that the database answers within `timeoutMs`; reports no secrets, only names. */
-export async function checkHealth(
-  sql: SqlClient,
-  jobs: { provider: string; mode: string },
-  timeoutMs = 2000,
-): Promise<HealthReport> {
-  const database = await withTimeout(sql.query('select 1'), timeoutMs).then(
-    () => 'ok' as const,
-    () => 'unreachable' as const,
-  );
-  return { status: database === 'ok' ? 'ok' : 'degraded', database, driver: sql.driver, ...jobs };
+export interface HealthInput {
+  database: DatabaseHandle;
+  provider: Pick<JobProvider, 'name' | 'checkReadiness'>;
+  mode: string;
+  role: ProcessRole;
+  timeoutMs?: number;
+  migrationsFolder?: string;
+}
+
+export async function checkHealth(input: HealthInput): Promise<HealthReport> {
+  const timeoutMs = input.timeoutMs ?? 2000;
+  const [database, pending, readiness] = await Promise.all([
+    withTimeout(input.database.sql.query('select 1'), timeoutMs).then(
+      () => 'ok' as const,
+      () => 'unreachable' as const,
+    ),
+    withTimeout(pendingMigrations(input.database, input.migrationsFolder), timeoutMs).catch(() => undefined),
+    withTimeout(input.provider.checkReadiness(), timeoutMs).catch((error: Error) => ({ ready: false, detail: `readiness check failed: ${error.message}` })),
+  ]);
+  const schema = pending === undefined ? 'unknown' : pending.length ? 'behind' : 'ok';
+  const problems = [
+    database === 'unreachable' && 'the database does not answer',
+    schema === 'behind' && `the database schema is behind (${pending!.join(', ')} not applied): run \`npm run db:migrate\``,
+    schema === 'unknown' && database === 'ok' && 'could not read the applied migrations',
+    !readiness.ready && `job provider ${input.provider.name} is not ready: ${readiness.detail}`,
+  ].filter((problem): problem is string => typeof problem === 'string');
+  return {
+    status: problems.length ? 'degraded' : 'ok',
+    database,
+    driver: input.database.driver,
+    provider: input.provider.name,
+    mode: input.mode,
+    role: input.role,
+    schema,
+    pendingMigrations: pending ?? [],
+    providerReady: readiness.ready,
+    providerDetail: readiness.detail,
+    problems,
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,13 +1,31 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../src/env';
-import { closeRuntime } from '../../src/runtime';
+import { closeRuntime, getRuntime } from '../../src/runtime';
 import { GET } from '../../src/app/api/health/route';
+import { startWebProcess } from '../../src/start-web-process';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startRouteServer, type RouteServer } from '../helpers/route-server';
+import { adminUrl, databaseUrl } from '../helpers/services';
+
+const ALL_MIGRATIONS = ['0000_create_tables', '0001_partial_dedupe_index_drop_lease_index'];
+
+/** A database with nothing in it, as a fresh PostgreSQL server gives you: never migrated. */
+async function createEmptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `signing_jobs_empty_${Math.random().toString(16).slice(2, 10)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl() });
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  await admin(`create database "${name}"`);
+  return { url: databaseUrl(name), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+}
 
 describe('GET /api/health', () => {
   let database: TestDatabase;
   let server: RouteServer;
+  const empties: Array<{ drop(): Promise<void> }> = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
@@ -17,6 +35,7 @@ describe('GET /api/health', () => {
     await server.close();
     await closeRuntime();
     await database.drop();
+    for (const empty of empties) await empty.drop();
     vi.unstubAllEnvs();
     resetConfig();
   });
@@ -28,26 +47,109 @@ describe('GET /api/health', () => {
     resetConfig();
   }
 
-  it('reports a reachable PostgreSQL and the active provider, without secrets', async () => {
+  // Over HTTP once (below); otherwise the route module directly: opening PGlite blocks the event loop long enough
+  // for a kept-alive test connection to be reset under the next request.
+  async function health() {
+    const response = await GET();
+    return { status: response.status, body: await response.json() };
+  }
+
+  it('reports a reachable PostgreSQL, its schema, the role and the provider, without secrets', async () => {
     await withEnv({ DATABASE_URL: database.url, JOBS_PROVIDER: 'local', CRON_SECRET: 'a-very-secret-value-123' });
     const response = await fetch(`${server.url}/api/health`);
-    expect(response.status).toBe(200);
+    const { status } = response;
     const body = await response.json();
-    expect(body).toEqual({ status: 'ok', database: 'ok', driver: 'node-postgres', provider: 'local', mode: 'worker' });
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      status: 'ok',
+      database: 'ok',
+      driver: 'node-postgres',
+      provider: 'local',
+      mode: 'worker',
+      role: 'web+jobs',
+      schema: 'ok',
+      pendingMigrations: [],
+      providerReady: true,
+      providerDetail: expect.any(String),
+      problems: [],
+    });
     expect(JSON.stringify(body)).not.toContain('secret');
+    expect(JSON.stringify(body)).not.toContain('127.0.0.1');
   });
 
   it('reports the embedded database when no URL is configured', async () => {
     await withEnv({ DATABASE_URL: '', PGLITE_DATA_DIR: 'memory://health-route' });
-    const response = await fetch(`${server.url}/api/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ database: 'ok', driver: 'pglite', provider: 'local' });
+    const { status, body } = await health();
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ database: 'ok', driver: 'pglite', provider: 'local', schema: 'ok' });
   });
 
   it('answers 503 when the database does not answer', async () => {
     await withEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing' });
-    const response = await fetch(`${server.url}/api/health`);
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ status: 'degraded', database: 'unreachable' });
+    const { status, body } = await health();
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ status: 'degraded', database: 'unreachable', schema: 'unknown' });
+  });
+
+  it('answers 503 naming every migration an unmigrated PostgreSQL lacks, and the command that applies them', async () => {
+    const empty = await createEmptyDatabase();
+    empties.push(empty);
+    await withEnv({ DATABASE_URL: empty.url });
+    const { status, body } = await health();
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ status: 'degraded', database: 'ok', schema: 'behind' });
+    expect(body.pendingMigrations.slice(0, 2)).toEqual(ALL_MIGRATIONS);
+    expect(body.problems.join('\n')).toContain('npm run db:migrate');
+  });
+
+  it('names the one migration a PGlite database has not applied yet', async () => {
+    await withEnv({ DATABASE_URL: '', PGLITE_DATA_DIR: 'memory://health-behind' });
+    const { database: embedded } = await getRuntime();
+    // As if the code were one release ahead of the data: the newest migration's record is gone.
+    const [newest] = await embedded.sql.query<{ created_at: string }>(
+      'delete from drizzle.__drizzle_migrations where created_at = (select max(created_at) from drizzle.__drizzle_migrations) returning created_at::text',
+    );
+    expect(newest).toBeDefined();
+    const { status, body } = await health();
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ driver: 'pglite', schema: 'behind' });
+    expect(body.pendingMigrations).toHaveLength(1);
+  });
+
+  it('reports the role: web when this process only enqueues, or serves jobs per request', async () => {
+    await withEnv({ DATABASE_URL: database.url, JOBS_SERVER_DISABLED: 'true' });
+    expect((await health()).body.role).toBe('web');
+    await withEnv({ DATABASE_URL: database.url, JOBS_MODE: 'serverless', JOBS_SIGNING_SECRET: 'x'.repeat(32) });
+    expect((await health()).body).toMatchObject({ role: 'web', mode: 'serverless', providerReady: true });
+  });
+
+  it('answers 503 when the BullMQ provider cannot reach Redis', async () => {
+    await withEnv({ DATABASE_URL: database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' });
+    const { status, body } = await health();
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ status: 'degraded', database: 'ok', schema: 'ok', provider: 'bullmq', providerReady: false });
+    expect(body.problems.join('\n')).toMatch(/bullmq is not ready/);
+  });
+
+  describe('after start-up (instrumentation) of a web-only process', () => {
+    it('has migrated an unmigrated PostgreSQL before the first request', async () => {
+      const empty = await createEmptyDatabase();
+      empties.push(empty);
+      await withEnv({ DATABASE_URL: empty.url, JOBS_SERVER_DISABLED: 'true', LOG_LEVEL: 'silent' });
+      await startWebProcess();
+      const { status, body } = await health();
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ status: 'ok', schema: 'ok', pendingMigrations: [], role: 'web' });
+    });
+
+    it('leaves the schema alone with DATABASE_MIGRATE_ON_START=false, and health names what is missing', async () => {
+      const empty = await createEmptyDatabase();
+      empties.push(empty);
+      await withEnv({ DATABASE_URL: empty.url, JOBS_SERVER_DISABLED: 'true', DATABASE_MIGRATE_ON_START: 'false', LOG_LEVEL: 'silent' });
+      await startWebProcess();
+      const { status, body } = await health();
+      expect(status).toBe(503);
+      expect(body.pendingMigrations.slice(0, 2)).toEqual(ALL_MIGRATIONS);
+    });
   });
 });
