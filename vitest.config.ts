@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname, 'src') } },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/faults/**', '**/node_modules/**'],
+    exclude: ['test/faults/**', 'test/e2e/**', '**/node_modules/**'],
     globalSetup: ['test/setup/global.ts'],
     // Files run in parallel, each against its own cloned database; 2 cores, so 2 at a time keeps child processes honest.
     maxWorkers: 2,

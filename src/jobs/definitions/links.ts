@@ -4,5 +4,5 @@ export const links = {
   verifyEmail: (base: string, token: string) => `${base}/verify-email/${encodeURIComponent(token)}`,
   resetPassword: (base: string, token: string) => `${base}/reset-password/${encodeURIComponent(token)}`,
   document: (base: string, documentId: string) => `${base}/documents/${documentId}`,
-  webhookSettings: (base: string) => `${base}/api/webhooks`,
+  webhookSettings: (base: string) => `${base}/settings/webhooks`,
 };
