@@ -7,6 +7,8 @@ export interface ChildWorker {
   process: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal: NodeJS.Signals): void;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
 }
 
 export async function startChildWorker(databaseUrl: string, options: Record<string, unknown> = {}): Promise<ChildWorker> {
@@ -15,7 +17,12 @@ export async function startChildWorker(databaseUrl: string, options: Record<stri
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  let output = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+    output += chunk;
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -23,5 +30,5 @@ export async function startChildWorker(databaseUrl: string, options: Record<stri
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
     void exited.then(({ code }) => reject(new Error(`worker exited early (${code}): ${stderr}`)));
   });
-  return { process: child, exited, kill: (signal) => child.kill(signal) };
+  return { process: child, exited, kill: (signal) => child.kill(signal), output: () => output };
 }

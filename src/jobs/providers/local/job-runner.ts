@@ -44,6 +44,11 @@ export class JobRunner {
   private pendingCompletions: HeldJob[] = [];
   private flushing: Promise<void> | undefined;
   private flushScheduled = false;
+  /**
+   * Jobs handed back to the queue at shutdown whose handlers still run. Nothing more is written for them: the rows
+   * are someone else's now (the writes would be fenced anyway), and the pool is about to close under them.
+   */
+  private readonly released = new WeakSet<HeldJob>();
 
   constructor(private readonly options: JobRunnerOptions) {}
 
@@ -54,6 +59,14 @@ export class JobRunner {
   /** Holds a claimed job's lease (renewed with the others) before it starts, e.g. while it waits in a prefetch buffer. */
   hold(row: ClaimedJobRow): void {
     this.held.set(row.id, { id: row.id, lockToken: row.lock_token });
+  }
+
+  /** Shutdown: stops holding every job, marks them released (see `released`) and returns them for the release write. */
+  releaseHeld(): HeldJob[] {
+    const jobs = this.heldJobs;
+    for (const job of jobs) this.released.add(job);
+    this.held.clear();
+    return jobs;
   }
 
   /** Stops holding a job that will not run here (released back to the queue). */
@@ -94,6 +107,10 @@ export class JobRunner {
     let keepHolding = false;
     try {
       const outcome = await this.execute(row, job, logger);
+      if (this.released.has(job)) {
+        logger.info({ outcome: outcome.kind }, 'released at shutdown: this run ended after its job went back to the queue; nothing recorded, it runs again');
+        return 'lease-lost';
+      }
       keepHolding = await this.persist(row, job, outcome, logger);
       return outcome.kind;
     } catch (error) {
@@ -128,8 +145,9 @@ export class JobRunner {
       attempt: row.attempts - 1,
       maxAttempts: row.max_attempts,
       memos: {
-        load: () => loadMemos(sql, row.id),
+        load: () => (this.released.has(job) ? Promise.reject(new LeaseLostError(`Job ${row.id} was released at shutdown`)) : loadMemos(sql, row.id)),
         save: async (stepId, memo) => {
+          if (this.released.has(job)) throw new LeaseLostError(`Job ${row.id} was released at shutdown`);
           if (!(await saveMemo(sql, job, stepId, memo))) throw new LeaseLostError(`Job ${row.id} is no longer held by this worker`);
         },
       },

@@ -88,7 +88,8 @@ export class LocalWorker {
     await this.options.runner.flushCompletions();
     this.options.runner.stopLeaseRenewal();
     if (result === 'timeout') {
-      const released = await releaseJobs(this.options.sql, this.options.runner.heldJobs).catch(() => 0);
+      // Marked released before the write, so a handler finishing meanwhile records nothing over the closing pool.
+      const released = await releaseJobs(this.options.sql, this.options.runner.releaseHeld()).catch(() => 0);
       this.options.logger.warn({ released }, 'shutdown timeout: released running jobs back to the queue');
     }
     this.options.logger.info({ workerId: this.workerId }, 'job worker stopped');
