@@ -2,7 +2,7 @@
 // whose first request went through but whose answer was lost; our SENT row covers any retry after that.
 import { Resend } from 'resend';
 import type { Database } from '../db/client';
-import { NonRetriableError } from '../jobs/errors';
+import { hasErrorCode } from '../jobs/errors';
 import { claimUnsent, findByKeys, markFailed, markSent, type EmailMessage } from './email-rows';
 import { assertIdempotencyKeys, batchIdempotencyKey } from './idempotency-key';
 import { toSendError } from './resend-errors';
@@ -50,7 +50,7 @@ export function createResendTransport(config: { apiKey: string; from: string; no
       ids = await post(pending);
     } catch (error) {
       // FAILED only when no retry can help; otherwise the row waits, QUEUED, for the job's next attempt.
-      await markFailed(db, keys, (error as Error).message, error instanceof NonRetriableError ? 'FAILED' : 'QUEUED');
+      await markFailed(db, keys, (error as Error).message, hasErrorCode(error, 'NON_RETRIABLE') ? 'FAILED' : 'QUEUED');
       throw error;
     }
     const sentNow = await markSent(db, keys.map((key, index) => ({ key, providerId: ids[index]! })), config.now());

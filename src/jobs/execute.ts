@@ -4,7 +4,7 @@
 import { backoffDelayMs } from './backoff';
 import type { JobDefinition, StepTools } from './define';
 import { toMilliseconds } from './duration';
-import { NonRetriableError, RetryAfterError } from './errors';
+import { hasErrorCode, NonRetriableError, type RetryAfterError } from './errors';
 import type { JobEvent } from './event-type';
 import { lazyChild, type JobLogger } from './logger';
 
@@ -107,13 +107,13 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
     if (error instanceof LeaseLostError) return { kind: 'lease-lost' };
     const description = describeError(error);
     const attemptsMade = input.attempt + 1;
-    if (error instanceof NonRetriableError || attemptsMade >= input.maxAttempts) {
+    if (hasErrorCode(error, 'NON_RETRIABLE') || attemptsMade >= input.maxAttempts) {
       logger.error({ err: error }, 'job failed');
       return { kind: 'failed', error: description };
     }
     const at =
-      error instanceof RetryAfterError
-        ? error.retryAt
+      hasErrorCode(error, 'RETRY_AFTER')
+        ? (error as RetryAfterError).retryAt
         : new Date(now().getTime() + backoffDelayMs(attemptsMade, definition.backoff, input.random));
     logger.warn({ err: error, retryAt: at.toISOString() }, 'job attempt failed; will retry');
     return { kind: 'retry', error: description, at };

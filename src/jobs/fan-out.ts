@@ -7,24 +7,30 @@ export interface PlannedJob {
   definition: JobDefinition;
   eventName: string;
   data: unknown;
-  /** The dispatched event's own id (its dedupe id), if it had one. */
-  eventId?: string;
+  /** What the handler sees as event.id: the dispatched dedupe id, else one generated here, shared by every job of the event. */
+  eventId: string;
   /** Per definition, so one event id fanning out to two definitions yields two jobs, each deduplicated. */
   dedupeKey: string | null;
   concurrencyKey: string | null;
 }
 
 export function planJobs(registry: JobRegistry, events: readonly EventToDispatch[]): PlannedJob[] {
-  return events.flatMap((event) =>
-    registry.subscribers(event.name).map((definition) => ({
+  return events.flatMap((event) => {
+    const eventId = event.id ?? newEventId();
+    return registry.subscribers(event.name).map((definition) => ({
       definition,
       eventName: event.name,
       data: event.data,
-      eventId: event.id,
+      eventId,
       dedupeKey: event.id === undefined ? null : `event:${definition.id}:${event.id}`,
       concurrencyKey: concurrencyKeyOf(definition, event.data),
-    })),
-  );
+    }));
+  });
+}
+
+/** An event id for an event dispatched without one (Web Crypto, so the core stays runtime-neutral). */
+export function newEventId(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 export function planCronJob(definition: JobDefinition, slot: Date, dedupeKey: string): PlannedJob {
@@ -32,6 +38,7 @@ export function planCronJob(definition: JobDefinition, slot: Date, dedupeKey: st
     definition,
     eventName: cronEventName(definition.id),
     data: { scheduledFor: slot.toISOString() },
+    eventId: dedupeKey,
     dedupeKey,
     concurrencyKey: null,
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql as drizzleSql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/transaction-scope';
 import { ValidationError } from '../../src/jobs/errors';
 import { createProviderHarness, TARGETS, type ProviderHarness } from '../helpers/provider-harness';
 import { waitFor } from '../helpers/wait-for';
@@ -76,20 +77,20 @@ describe.each(TARGETS)('conformance: %s', (target) => {
     if (!isLocal) {
       expect(harness.provider.supportsTransactionalDispatch).toBe(false);
       await expect(
-        harness.database.handle.db.transaction((tx) => harness.client.dispatch({ name: 'test/noop', data: { key: key() } }, { tx })),
+        inTransaction(harness.database.handle.db, (tx) => harness.client.dispatch({ name: 'test/noop', data: { key: key() } }, { tx })),
       ).rejects.toThrow('dispatch({ tx }) needs JOBS_PROVIDER=local');
       return;
     }
     const rolledBack = key();
     await expect(
-      harness.database.handle.db.transaction(async (tx) => {
+      inTransaction(harness.database.handle.db, async (tx) => {
         await harness.client.dispatch({ name: 'test/noop', data: { key: rolledBack } }, { tx });
-        await tx.execute(drizzleSql`insert into system_logs (level, source, message) values ('info', 'test', ${rolledBack})`);
+        await tx.db.execute(drizzleSql`insert into system_logs (level, source, message) values ('info', 'test', ${rolledBack})`);
         throw new Error('domain change failed');
       }),
     ).rejects.toThrow('domain change failed');
     const committed = key();
-    const ids = await harness.database.handle.db.transaction(async (tx) => {
+    const ids = await inTransaction(harness.database.handle.db, async (tx) => {
       const { ids } = await harness.client.dispatch({ name: 'test/noop', data: { key: committed } }, { tx });
       return ids;
     });
@@ -132,6 +133,29 @@ describe.each(TARGETS)('conformance: %s', (target) => {
     // Each group reaches the limit with 10 worker slots free, so the limit (not luck) is what held it at 2.
     // BullMQ (open source) has no per-key groups: it applies the limit to the whole definition, which is stricter.
     if (target !== 'bullmq') expect(record.maxInFlight.get(`${k}:g0`)).toBe(2);
+  });
+
+  it('hands every job of an event, on every attempt, the same event.id: the dispatched id, or one generated at dispatch', async () => {
+    const given = key();
+    const withId = await harness.client.dispatch({ name: 'test/identified', data: { key: given } }, { id: `event-${given}` });
+    const generated = key();
+    const withoutId = await harness.client.dispatch({ name: 'test/identified', data: { key: generated } });
+    for (const id of [...withId.ids, ...withoutId.ids]) await harness.waitForStatus(id, 'COMPLETED');
+    // Inngest answers with one id per event, not per job: wait for both jobs' attempts to be recorded too.
+    const recorded = (k: string) => record.eventIds.get(k) ?? [];
+    await waitFor(() =>
+      [given, generated].every((k) => recorded(k).some((e) => e.startsWith('identified-b:')) && recorded(k).filter((e) => e.startsWith('identified-a:')).length >= 2),
+    );
+    const seen = (k: string) => {
+      const entries = record.eventIds.get(k) ?? [];
+      return { definitions: new Set(entries.map((entry) => entry.split(':')[0])), ids: new Set(entries.map((entry) => entry.slice(entry.indexOf(':') + 1))) };
+    };
+    // identified-a ran twice (its first attempt fails), identified-b once; all saw one id.
+    expect(seen(given)).toEqual({ definitions: new Set(['identified-a', 'identified-b']), ids: new Set([`event-${given}`]) });
+    const { definitions, ids } = seen(generated);
+    expect(definitions).toEqual(new Set(['identified-a', 'identified-b']));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('refuses an unknown event or bad data with the failing fields, inserting nothing', async () => {

@@ -13,7 +13,7 @@ import { JobClient } from '../../src/jobs/client';
 import { appEvents, type AppEventCatalog } from '../../src/jobs/events';
 import { JobRegistry } from '../../src/jobs/registry';
 import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
-import type { FailedJobReport } from '../../src/jobs/providers/local/job-runner';
+import type { FailedJobReport } from '../../src/jobs/failure-report';
 import { silentLogger } from '../../src/jobs/logger';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startRouteServer, type RouteServer } from './route-server';

@@ -41,6 +41,13 @@ export interface FakeInngest {
   readonly events: Array<{ id: string; name: string; data: unknown }>;
   readonly runs: RunRecord[];
   readonly functions: Map<string, FunctionConfig>;
+  /** The app URL of every sync the SDK made (POST /fn/register), in order. */
+  readonly registrations: string[];
+  /**
+   * Syncs the app as Inngest does from its dashboard: a signed PUT to the serve handler (unsigned ones are refused
+   * in cloud mode). Returns the handler's answer.
+   */
+  sync(): Promise<Response>;
   /** Where the app serves its handler, e.g. http://127.0.0.1:1234/api/inngest. */
   setAppUrl(url: string): void;
   /** Sends a signed request as Inngest would, to any path of the app (for auth tests). */
@@ -68,6 +75,7 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
   const events: FakeInngest['events'] = [];
   const runs: RunRecord[] = [];
   const functions = new Map<string, FunctionConfig>();
+  const registrations: string[] = [];
   const seenEventIds = new Set<string>();
   const running = new Map<string, number>();
   const waiting = new Map<string, Array<() => void>>();
@@ -79,6 +87,7 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined;
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     if (path === '/fn/register') {
+      registrations.push((body as { url: string }).url);
       for (const fn of (body as { functions: FunctionConfig[] }).functions) functions.set(fn.id, fn);
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, modified: true }));
       return;
@@ -227,7 +236,16 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
     events,
     runs,
     functions,
+    registrations,
     setAppUrl: (value) => (appUrl = value),
+    async sync() {
+      const body = canonicalJson({});
+      return fetch(appUrl, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-inngest-signature': signInngestBody(options.signingKey, body) },
+        body,
+      });
+    },
     signedBody(body) {
       const canonical = canonicalJson(body);
       return { body: canonical, signature: signInngestBody(options.signingKey, canonical) };

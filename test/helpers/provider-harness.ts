@@ -9,13 +9,12 @@ import { JobRegistry } from '../../src/jobs/registry';
 import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
 import { BullmqProvider } from '../../src/jobs/providers/bullmq/bullmq-provider';
 import { anchorKey } from '../../src/jobs/providers/bullmq/anchor';
-import type { FailedJobReport } from '../../src/jobs/providers/local/job-runner';
+import type { FailedJobReport } from '../../src/jobs/failure-report';
 import type { JobProvider } from '../../src/jobs/providers/types';
 import { silentLogger } from '../../src/jobs/logger';
 import { InngestProvider } from '../../src/jobs/providers/inngest/inngest-provider';
 import { startFakeInngest } from './fake-inngest';
 import { startRouteServer } from './route-server';
-import { inngestHandlers } from '../../src/app/_lib/inngest-handlers';
 import { createTestDatabase, type TestDatabase } from './database';
 import { redisUrl } from './services';
 import { waitFor } from './wait-for';
@@ -163,19 +162,24 @@ async function createInngestHarness(
 ): Promise<ProviderHarness> {
   const appId = 'conformance';
   const fake = await startFakeInngest({ signingKey: INNGEST_SIGNING_KEY, appId });
+  // The server first, so the provider can be told its origin (the only URL a sync registers).
+  const served: { endpoint?: (request: Request) => Promise<Response> } = {};
+  const serveRequest = (request: Request) => served.endpoint!(request);
+  const server = await startRouteServer({ '/api/inngest': { GET: serveRequest, POST: serveRequest, PUT: serveRequest } });
   const provider = new InngestProvider({
     appId,
     eventKey: 'test-event-key',
     signingKey: INNGEST_SIGNING_KEY,
     baseUrl: fake.url,
     isDev: false,
+    serveOrigin: server.url,
     registry,
     logger: silentLogger,
     onFailure,
   });
-  const server = await startRouteServer({ '/api/inngest': inngestHandlers(provider) });
+  served.endpoint = provider.inngestEndpoint;
   fake.setAppUrl(`${server.url}/api/inngest`);
-  const sync = await fetch(`${server.url}/api/inngest`, { method: 'PUT' });
+  const sync = await fake.sync();
   if (!sync.ok) throw new Error(`Inngest sync failed: ${sync.status} ${await sync.text()}`);
 
   const runOf = (id: string) => fake.runs.find((run) => run.eventId === id);

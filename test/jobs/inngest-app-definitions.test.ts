@@ -27,7 +27,7 @@ describe('every app job through the Inngest SDK', () => {
     database = await createTestDatabase('postgres');
     const config = parseEnv({ DATABASE_URL: database.url, WEBHOOK_ALLOW_PRIVATE: 'true', PUBLIC_WEBAPP_URL: 'http://app.test' });
     const registry = new JobRegistry(appEvents, appDefinitions(createJobDeps(config, database.handle)));
-    provider = new InngestProvider({ appId: 'app', isDev: true, registry, logger: silentLogger, onFailure: async () => {} });
+    provider = new InngestProvider({ appId: 'app', isDev: true, serveOrigin: 'http://app.test', registry, logger: silentLogger, onFailure: async () => {} });
     ownerId = (await createUser(database.handle.db, { email: 'owner@example.com', name: 'Olive' })).user.id;
     const secret = generateWebhookSecret();
     receiver = await startWebhookReceiver(secret);

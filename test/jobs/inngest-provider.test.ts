@@ -2,6 +2,7 @@
 // real /api/inngest route (runtime built from env, cloud mode) is synced and called with signed requests.
 import { InngestTestEngine } from '@inngest/test';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../src/env';
 import { closeRuntime } from '../../src/runtime';
@@ -18,6 +19,7 @@ describe('Inngest functions under @inngest/test', () => {
   const provider = new InngestProvider({
     appId: 'unit',
     isDev: true,
+    serveOrigin: 'http://app.test',
     registry: new JobRegistry(testEvents, testDefinitions),
     logger: silentLogger,
     onFailure: async () => {},
@@ -45,6 +47,7 @@ describe('Inngest functions under @inngest/test', () => {
 });
 
 describe('/api/inngest in cloud mode', () => {
+  const PUBLIC_URL = 'https://sign.example.test';
   const signingKey = `signkey-prod-${randomBytes(16).toString('hex')}`;
   let database: TestDatabase;
   let fake: FakeInngest;
@@ -62,6 +65,7 @@ describe('/api/inngest in cloud mode', () => {
       INNGEST_SIGNING_KEY: signingKey,
       INNGEST_EVENT_KEY: 'prod-event-key',
       INNGEST_BASE_URL: fake.url,
+      PUBLIC_WEBAPP_URL: PUBLIC_URL,
       LOG_LEVEL: 'silent',
     };
     for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
@@ -76,12 +80,27 @@ describe('/api/inngest in cloud mode', () => {
     resetConfig();
   });
 
-  it('syncs the app’s functions, with UTC crons, to Inngest on PUT', async () => {
-    const response = await fetch(`${server.url}/api/inngest`, { method: 'PUT' });
+  it('syncs the app’s functions, with UTC crons, to Inngest on a signed PUT, registering PUBLIC_WEBAPP_URL', async () => {
+    const response = await fake.sync();
     expect(response.status).toBe(200);
     const audit = fake.functions.get('signing-jobs-audit-cleanup');
     expect(audit?.triggers).toEqual([{ cron: 'TZ=UTC 0 3 * * *' }]);
     expect(fake.functions.get('signing-jobs-expire-recipients-sweep')?.triggers).toEqual([{ cron: 'TZ=UTC 0 * * * *' }]);
+    expect(fake.registrations.at(-1)).toBe(`${PUBLIC_URL}/api/inngest`);
+  });
+
+  it('refuses an unsigned PUT (sync) carrying a foreign Host, registering nothing', async () => {
+    const before = fake.registrations.length;
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request(`${server.url}/api/inngest`, { method: 'PUT', headers: { host: 'evil.example.com' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(status).toBe(401);
+    expect(fake.registrations.length).toBe(before);
   });
 
   function runBody() {

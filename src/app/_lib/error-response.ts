@@ -1,7 +1,7 @@
 // The one mapper from errors to HTTP responses. Known errors say what went wrong; anything else is a 500 whose
 // details go to the log, not to the client.
-import { EnqueueError, ValidationError } from '@/jobs/errors';
-import { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError, UnavailableError } from '@/domain/errors';
+import { isValidationError, type EnqueueError, type ValidationError } from '@/jobs/errors';
+import type { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError, UnavailableError } from '@/domain/errors';
 
 const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION: 400,
@@ -30,13 +30,14 @@ type KnownError =
   | PayloadTooLargeError
   | EnqueueError;
 
+/** By code, not class: errors raised inside the runtime come from another bundle's copy of the classes. */
 function isKnown(error: unknown): error is KnownError {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code in STATUS_BY_CODE;
 }
 
 export function errorResponse(error: unknown, log?: (error: unknown) => void): Response {
   if (isKnown(error)) {
-    const body = error instanceof ValidationError ? { error: 'Invalid request', issues: error.issues } : { error: error.message };
+    const body = isValidationError(error) ? { error: 'Invalid request', issues: error.issues } : { error: error.message };
     return Response.json(body, { status: STATUS_BY_CODE[error.code] });
   }
   log?.(error);

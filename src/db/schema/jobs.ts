@@ -26,6 +26,8 @@ export const backgroundJobs = pgTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     concurrencyKey: text('concurrency_key'),
     dedupeKey: text('dedupe_key'),
+    /** What handlers see as event.id: the dispatched dedupe id, or one generated at dispatch (every job of one event shares it). */
+    eventId: text('event_id'),
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

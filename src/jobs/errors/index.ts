@@ -2,3 +2,4 @@ export { NonRetriableError } from './non-retriable-error';
 export { RetryAfterError } from './retry-after-error';
 export { ValidationError, type ValidationIssue } from './validation-error';
 export { EnqueueError } from './enqueue-error';
+export { hasErrorCode, isValidationError } from './error-code';

@@ -3,7 +3,7 @@ import type { Config } from '../../env';
 import type { DatabaseHandle } from '../../db/client';
 import type { JobLogger } from '../logger';
 import type { JobRegistry } from '../registry';
-import type { FailedJobReport } from './local/job-runner';
+import type { FailedJobReport } from '../failure-report';
 import { LocalProvider } from './local/local-provider';
 import type { JobProvider } from './types';
 
@@ -56,6 +56,7 @@ export async function createProvider(deps: ProviderDeps): Promise<JobProvider> {
         signingKey: config.inngest.signingKey,
         baseUrl: config.inngest.baseUrl,
         isDev: config.inngest.isDev,
+        serveOrigin: config.publicWebappUrl,
         registry: deps.registry,
         logger: deps.logger,
         onFailure: deps.onFailure,

@@ -1,6 +1,6 @@
 import { notFound } from 'next/navigation';
 import { PostJsonForm } from '@/app/_components/post-json-form';
-import { GoneError, NotFoundError } from '@/domain/errors';
+import { hasErrorCode } from '@/jobs/errors';
 import { getSigningRequest, type SigningRequest } from '@/domain/signing/get-signing-request';
 import { getRuntime } from '@/runtime';
 
@@ -17,8 +17,8 @@ export default async function SignPage({ params }: { params: Promise<{ token: st
   try {
     request = await getSigningRequest(database.db, { token, now: new Date() });
   } catch (error) {
-    if (error instanceof NotFoundError) notFound();
-    if (error instanceof GoneError) return <Message heading="This link no longer works" text={error.message} />;
+    if (hasErrorCode(error, 'NOT_FOUND')) notFound();
+    if (hasErrorCode(error, 'GONE')) return <Message heading="This link no longer works" text={error.message} />;
     throw error;
   }
   return (

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DatabaseHandle } from '../../../db/client';
-import { latestSlot } from '../../cron';
+import { cronSlotKey, latestSlot } from '../../cron';
 import { cronEventName, type JobDefinition } from '../../define';
 import { toMilliseconds } from '../../duration';
 import { EnqueueError } from '../../errors';
@@ -12,11 +12,12 @@ import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
 import { planJobs } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
-import type { FailedJobReport } from '../local/job-runner';
-import { completeJobs, failJob } from '../local/sql/finish-jobs';
-import { loadMemos, saveMemo } from '../local/sql/memos';
-import type { DispatchOptions, EventToDispatch, JobProvider } from '../types';
+import type { FailedJobReport } from '../../failure-report';
+import { completeJobs, failJob } from '../postgres-store/finish-jobs';
+import { loadMemos, saveMemo } from '../postgres-store/memos';
+import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
 import { anchorKey, recordAttemptError, startAttempt, type Anchor } from './anchor';
+import { BOARD_BASE_PATH, createBoardApp } from './board';
 
 interface QueuedEvent {
   name: string;
@@ -74,6 +75,18 @@ export class BullmqProvider implements JobProvider {
   private readonly workers: Worker[] = [];
   private producerConnection: Redis | undefined;
   private readonly now: () => Date;
+  private boardHandler: HttpHandler | undefined;
+  /** bull-board, served by /api/jobs/board (admins only in production; the route decides who may see it). */
+  readonly dashboard = {
+    basePath: BOARD_BASE_PATH,
+    handle: (request: Request): Promise<Response> => {
+      if (!this.boardHandler) {
+        const app = createBoardApp(this, BOARD_BASE_PATH);
+        this.boardHandler = async (incoming) => app.fetch(incoming);
+      }
+      return this.boardHandler(request);
+    },
+  };
 
   constructor(private readonly options: BullmqProviderOptions) {
     this.now = options.now ?? (() => new Date());
@@ -138,6 +151,22 @@ export class BullmqProvider implements JobProvider {
     return ids;
   }
 
+  async checkReadiness(): Promise<ProviderReadiness> {
+    const redis = this.producer();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000)));
+    try {
+      // The producer has no offline queue, so a PING before its first connect would fail at once: wait for it.
+      const ready = redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+      const answer = await Promise.race([ready.then(() => redis.ping()), timeout]);
+      return { ready: answer === 'PONG', detail: answer === 'PONG' ? 'Redis answered PING' : `Redis answered PING with ${answer}` };
+    } catch (error) {
+      return { ready: false, detail: `Redis is not reachable: ${(error as Error).message}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async start(): Promise<void> {
     if (this.workers.length) return;
     const { registry, prefix, concurrency, redisUrl } = this.options;
@@ -182,7 +211,12 @@ export class BullmqProvider implements JobProvider {
     const { sql } = this.options.database;
     const isCron = 'cron' in definition.trigger;
     const slot = isCron ? latestSlot((definition.trigger as { cron: string }).cron, new Date(job.timestamp + (job.delay ?? 0) + 1000)) : null;
-    const event: QueuedEvent = job.data.event ?? { name: cronEventName(definition.id), data: { scheduledFor: slot?.toISOString() }, ts: job.timestamp };
+    const event: QueuedEvent = job.data.event ?? {
+      name: cronEventName(definition.id),
+      data: { scheduledFor: slot?.toISOString() },
+      id: slot ? cronSlotKey(definition.id, slot) : undefined,
+      ts: job.timestamp,
+    };
     const maxAttempts = job.opts.attempts ?? definition.retries + 1;
     // The anchor row is written on first need (a step's memo, a failure), so a job without steps costs PostgreSQL
     // nothing and runs at BullMQ's speed. Its id is BullMQ's, stable across retries (idempotency keys use it).

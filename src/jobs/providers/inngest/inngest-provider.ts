@@ -1,11 +1,13 @@
 // The Inngest provider: dispatch sends events to Inngest (an event id dedupes for 24 h there); Inngest calls back
 // into /api/inngest to run the functions built from our definitions. Nothing runs in-process on its own.
 import { Inngest } from 'inngest';
+import { serve } from 'inngest/edge';
 import { toMilliseconds } from '../../duration';
+import type { FailedJobReport } from '../../failure-report';
+import { newEventId } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
-import type { FailedJobReport } from '../local/job-runner';
-import type { DispatchOptions, EventToDispatch, JobProvider } from '../types';
+import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
 import { toInngestFunction } from './to-inngest-function';
 
 export interface InngestProviderOptions {
@@ -14,17 +16,27 @@ export interface InngestProviderOptions {
   signingKey?: string;
   baseUrl?: string;
   isDev: boolean;
+  /** The app's own origin as Inngest reaches it (PUBLIC_WEBAPP_URL): the only URL a sync registers. */
+  serveOrigin: string;
   registry: JobRegistry;
   logger: JobLogger;
   onFailure(report: FailedJobReport): Promise<void>;
 }
 
+export const INNGEST_SERVE_PATH = '/api/inngest';
+
 export class InngestProvider implements JobProvider {
   readonly name = 'inngest' as const;
   readonly supportsTransactionalDispatch = false;
   readonly client: Inngest.Any;
-  /** Served by /api/inngest (src/app/api/inngest/route.ts) with the SDK's Next.js adapter. */
   readonly functions: ReturnType<typeof toInngestFunction>[];
+  /**
+   * What /api/inngest hands every request to. The SDK's web-standard (`edge`) handler, so the provider needs no
+   * Next.js. Two settings close a hole: with the origin fixed, a sync registers our configured URL, never one built
+   * from the request's Host header; and in cloud mode an unsigned sync (PUT) is refused, so nobody but Inngest can
+   * make the app re-register with our signing key.
+   */
+  readonly inngestEndpoint: HttpHandler;
 
   constructor(private readonly options: InngestProviderOptions) {
     this.client = new Inngest({
@@ -37,16 +49,30 @@ export class InngestProvider implements JobProvider {
     this.functions = options.registry.definitions.map((definition) =>
       toInngestFunction(this.client, definition, { registry: options.registry, logger: options.logger, onFailure: options.onFailure }),
     );
+    this.inngestEndpoint = serve({
+      client: this.client,
+      functions: this.functions,
+      serveOrigin: options.serveOrigin,
+      servePath: INNGEST_SERVE_PATH,
+      enableUnauthedSync: false,
+    });
   }
 
   async dispatch(events: readonly EventToDispatch[], options: Omit<DispatchOptions, 'id'>): Promise<string[]> {
     if (options.tx) throw new Error('dispatch({ tx }) needs JOBS_PROVIDER=local: Inngest cannot enqueue inside a database transaction');
     // An event with a future timestamp is Inngest's way to run its functions later.
     const ts = options.delay === undefined ? undefined : Date.now() + toMilliseconds(options.delay);
-    const result = await this.client.send(
-      events.map((event) => ({ name: event.name, data: event.data as Record<string, unknown>, id: event.id, ts })),
-    );
-    return events.map((event, index) => event.id ?? result.ids[index] ?? '');
+    // Every event carries an id, ours when none was given, so handlers see the same event.id as on other providers.
+    const payloads = events.map((event) => ({ name: event.name, data: event.data as Record<string, unknown>, id: event.id ?? newEventId(), ts }));
+    await this.client.send(payloads);
+    return payloads.map((payload) => payload.id);
+  }
+
+  async checkReadiness(): Promise<ProviderReadiness> {
+    if (this.options.isDev) return { ready: true, detail: 'Inngest dev mode: signatures are not checked' };
+    const missing = [!this.options.signingKey && 'INNGEST_SIGNING_KEY', !this.options.eventKey && 'INNGEST_EVENT_KEY'].filter(Boolean);
+    if (missing.length) return { ready: false, detail: `Inngest cloud mode needs ${missing.join(' and ')}` };
+    return { ready: true, detail: `Inngest cloud mode; functions served at ${this.options.serveOrigin}${INNGEST_SERVE_PATH}` };
   }
 
   async start(): Promise<void> {}

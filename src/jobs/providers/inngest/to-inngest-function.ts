@@ -6,13 +6,13 @@ import {
   RetryAfterError as InngestRetryAfterError,
   type Inngest,
 } from 'inngest';
-import { latestSlot } from '../../cron';
+import { cronSlotKey, latestSlot } from '../../cron';
 import { cronEventName, type JobDefinition, type StepTools } from '../../define';
-import { NonRetriableError, RetryAfterError, ValidationError } from '../../errors';
+import { hasErrorCode, type RetryAfterError } from '../../errors';
 import { toJson } from '../../execute';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
-import type { FailedJobReport } from '../local/job-runner';
+import type { FailedJobReport } from '../../failure-report';
 
 export interface ToFunctionDeps {
   registry: JobRegistry;
@@ -34,9 +34,10 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
     async ({ event, step, attempt, runId }) => {
       const logger = deps.logger.child({ jobId: runId, job: definition.id, attempt });
       try {
-        const data = cron
-          ? { scheduledFor: (latestSlot(cron, new Date(event.ts ?? Date.now())) ?? new Date(event.ts ?? Date.now())).toISOString() }
-          : deps.registry.parsePayload(definition, event.data);
+        const slot = cron ? (latestSlot(cron, new Date(event.ts ?? Date.now())) ?? new Date(event.ts ?? Date.now())) : undefined;
+        const data = slot ? { scheduledFor: slot.toISOString() } : deps.registry.parsePayload(definition, event.data);
+        // event.id means the same on every provider: the dispatched id, or for a cron run its slot key.
+        const eventId = slot ? cronSlotKey(definition.id, slot) : (event.id ?? runId);
         const tools: StepTools = {
           // JSON round trip inside the step: the handler gets exactly what the local and BullMQ providers return (and
           // what Inngest replays from its memo), not a Date on the first run and a string on the next.
@@ -49,7 +50,7 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
           },
         };
         return await definition.handler({
-          event: { name: cron ? cronEventName(definition.id) : event.name, data, id: event.id ?? runId, ts: event.ts ?? Date.now() },
+          event: { name: cron ? cronEventName(definition.id) : event.name, data, id: eventId, ts: event.ts ?? Date.now() },
           step: tools,
           attempt,
           jobId: runId,
@@ -78,10 +79,10 @@ async function toInngestError<T>(fn: () => Promise<T> | T): Promise<T> {
 }
 
 function convertError(error: unknown): unknown {
-  if (error instanceof NonRetriableError || error instanceof ValidationError) {
+  if (hasErrorCode(error, 'NON_RETRIABLE') || hasErrorCode(error, 'VALIDATION')) {
     return new InngestNonRetriableError(error.message, { cause: error });
   }
-  if (error instanceof RetryAfterError) return new InngestRetryAfterError(error.message, error.retryAt, { cause: error });
+  if (hasErrorCode(error, 'RETRY_AFTER')) return new InngestRetryAfterError(error.message, (error as RetryAfterError).retryAt, { cause: error });
   return error;
 }
 

@@ -6,17 +6,11 @@ import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
 import { lazyChild, type JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { ClaimedJobRow } from './sql/job-row';
-import { completeJobs, failJob, parkJob } from './sql/finish-jobs';
+import type { FailedJobReport } from '../../failure-report';
+import { completeJobs, failJob } from '../postgres-store/finish-jobs';
+import { loadMemos, saveMemo } from '../postgres-store/memos';
+import { parkJob } from './sql/finish-jobs';
 import { renewLeases } from './sql/leases';
-import { loadMemos, saveMemo } from './sql/memos';
-
-export interface FailedJobReport {
-  jobId: string;
-  definitionId: string;
-  eventName: string;
-  error: string;
-  attempts: number;
-}
 
 export interface JobRunnerOptions {
   sql: SqlClient;
@@ -135,7 +129,7 @@ export class JobRunner {
     const event: JobEvent = {
       name: row.event_name,
       data,
-      id: row.dedupe_key ?? `job:${row.id}`,
+      id: row.event_id ?? `job:${row.id}`,
       ts: new Date(row.created_at).getTime(),
     };
     return executeJob({

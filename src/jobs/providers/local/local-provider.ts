@@ -9,8 +9,9 @@ import { planCronJob, planJobs, type PlannedJob } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import { CronScheduler } from '../../scheduler';
-import type { DispatchOptions, EventToDispatch, JobProvider } from '../types';
-import { JobRunner, type FailedJobReport } from './job-runner';
+import type { DispatchOptions, EventToDispatch, JobProvider, OnDemandRunner, ProviderReadiness } from '../types';
+import type { FailedJobReport } from '../../failure-report';
+import { JobRunner } from './job-runner';
 import { selfDispatch } from './self-dispatch';
 import { claimJobById, claimJobs } from './sql/claim-jobs';
 import { deleteCompletedJobs } from './sql/delete-completed-jobs';
@@ -42,6 +43,11 @@ const RETENTION_EVERY_MS = 60 * 60 * 1000;
 export class LocalProvider implements JobProvider {
   readonly name = 'local' as const;
   readonly supportsTransactionalDispatch = true;
+  /** /api/jobs/run and /api/cron/tick: how serverless mode runs jobs, and a manual fallback in worker mode. */
+  readonly onDemand: OnDemandRunner = {
+    runJobById: (id) => this.runJobById(id),
+    tick: (budgetMs) => this.tick(budgetMs),
+  };
   readonly runner: JobRunner;
   readonly scheduler: CronScheduler;
   private worker: LocalWorker | undefined;
@@ -96,20 +102,31 @@ export class LocalProvider implements JobProvider {
       maxAttempts: job.definition.retries + 1,
       delayMs,
       dedupeKey: job.dedupeKey,
+      eventId: job.eventId,
       concurrencyKey: job.concurrencyKey,
     }));
     let ids: string[];
     try {
-      ids = await insertJobs(options.tx ?? this.options.database.db, rows);
+      ids = await insertJobs(options.tx?.db ?? this.options.database.db, rows);
     } catch (error) {
       // Inside the caller's transaction the caller sees its own failure; outside it, say plainly what happened.
       if (options.tx) throw error;
       throw new EnqueueError('PostgreSQL', rows.length, error);
     }
-    if (this.options.mode === 'serverless' && this.options.selfDispatch && delayMs === 0) {
-      selfDispatch(ids, { ...this.options.selfDispatch, logger: this.options.logger });
+    const { selfDispatch: target } = this.options;
+    if (this.options.mode === 'serverless' && target && delayMs === 0) {
+      // Inside a transaction the rows are invisible to /api/jobs/run until the commit: call it only then.
+      const call = () => selfDispatch(ids, { ...target, logger: this.options.logger });
+      if (options.tx) options.tx.afterCommit(call);
+      else call();
     }
     return ids;
+  }
+
+  async checkReadiness(): Promise<ProviderReadiness> {
+    if (this.options.mode === 'worker') return { ready: true, detail: 'jobs are claimed from PostgreSQL by worker processes' };
+    if (!this.options.selfDispatch) return { ready: false, detail: 'serverless mode needs JOBS_SIGNING_SECRET to call /api/jobs/run' };
+    return { ready: true, detail: `serverless: jobs run through ${this.options.selfDispatch.baseUrl}/api/jobs/run and /api/cron/tick` };
   }
 
   /** Worker mode: start the claim loop and the cron scheduler in this process. */

@@ -14,8 +14,9 @@ export interface SelfDispatchOptions {
   fetch?: typeof fetch;
 }
 
-// When the job was enqueued inside a transaction that has not committed yet, the first call finds nothing to claim
-// (404); these retries cover that window.
+// A network error or a 5xx (a cold start, a deploy in progress) is retried a few times; any other answer is final.
+// A job enqueued in a transaction is dispatched only after the commit (TransactionScope.afterCommit), so a 404
+// means the job really is unknown there (e.g. INTERNAL_WEBAPP_URL points at another deployment).
 const RETRY_DELAYS_MS = [250, 1000, 3000];
 
 export function selfDispatch(jobIds: readonly string[], options: SelfDispatchOptions): void {
@@ -41,7 +42,7 @@ async function callRunEndpoint(jobId: string, options: SelfDispatchOptions): Pro
       await response.body?.cancel();
       if (response.ok) return;
       cause = `HTTP ${response.status}`;
-      if (response.status !== 404 && response.status < 500) {
+      if (response.status < 500) {
         options.logger.warn({ jobId, url, cause }, 'self-dispatch refused; the job will run on the next cron tick or worker poll');
         return;
       }

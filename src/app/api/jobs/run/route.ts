@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { withJobSignature } from '@/app/_lib/with-job-signature';
 import { parseJson } from '@/app/_lib/read-body';
-import { LocalProvider } from '@/jobs/providers/local/local-provider';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,10 +12,11 @@ const body = z.object({ jobId: z.string().regex(/^\d{1,19}$/, 'expected a job id
 /** POST /api/jobs/run (serverless mode): runs the job a signed self-dispatch names, if it is still claimable. */
 export const POST = withJobSignature(async ({ body: raw, runtime }) => {
   const { jobId } = parseJson(raw, body);
-  if (!(runtime.provider instanceof LocalProvider)) {
-    return Response.json({ error: `JOBS_PROVIDER=${runtime.provider.name} does not use /api/jobs/run` }, { status: 404 });
+  const runner = runtime.provider.onDemand;
+  if (!runner) {
+    return Response.json({ error: `JOBS_PROVIDER=${runtime.provider.name} does not run jobs through /api/jobs/run` }, { status: 404 });
   }
-  const result = await runtime.provider.runJobById(jobId);
+  const result = await runner.runJobById(jobId);
   const status = result === 'ran' ? 200 : result === 'not-found' ? 404 : 409;
   return Response.json({ jobId, result }, { status });
 });

@@ -12,6 +12,7 @@ export interface NewJobRow {
   maxAttempts: number;
   delayMs: number;
   dedupeKey: string | null;
+  eventId: string;
   concurrencyKey: string | null;
 }
 
@@ -31,16 +32,17 @@ type Column = <T>(pick: (job: NewJobRow) => T) => ReturnType<typeof sql.param>;
 async function insertWithoutDedupe(db: Database, column: Column): Promise<string[]> {
   const rows = await executeRows<{ id: string }>(db, sql`
     with inserted as (
-      insert into background_jobs (job_id, event_name, payload, max_attempts, run_at, concurrency_key)
-      select job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', concurrency_key
+      insert into background_jobs (job_id, event_name, payload, max_attempts, run_at, event_id, concurrency_key)
+      select job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', event_id, concurrency_key
         from unnest(
           ${column((job) => job.jobId)}::text[],
           ${column((job) => job.eventName)}::text[],
           ${column((job) => JSON.stringify(job.payload))}::jsonb[],
           ${column((job) => job.maxAttempts)}::int[],
           ${column((job) => job.delayMs)}::float8[],
+          ${column((job) => job.eventId)}::text[],
           ${column((job) => job.concurrencyKey)}::text[]
-        ) with ordinality as t(job_id, event_name, payload, max_attempts, delay_ms, concurrency_key, ord)
+        ) with ordinality as t(job_id, event_name, payload, max_attempts, delay_ms, event_id, concurrency_key, ord)
        order by ord
       returning id
     ),
@@ -62,13 +64,14 @@ async function insertWithDedupe(db: Database, jobs: readonly NewJobRow[], column
           ${column((job) => job.maxAttempts)}::int[],
           ${column((job) => job.delayMs)}::float8[],
           ${column((job) => job.dedupeKey)}::text[],
+          ${column((job) => job.eventId)}::text[],
           ${column((job) => job.concurrencyKey)}::text[]
-        ) with ordinality as t(job_id, event_name, payload, max_attempts, delay_ms, dedupe_key, concurrency_key, ord)
+        ) with ordinality as t(job_id, event_name, payload, max_attempts, delay_ms, dedupe_key, event_id, concurrency_key, ord)
     ),
     inserted as (
-      insert into background_jobs (id, job_id, event_name, payload, max_attempts, run_at, dedupe_key, concurrency_key)
+      insert into background_jobs (id, job_id, event_name, payload, max_attempts, run_at, dedupe_key, event_id, concurrency_key)
       overriding system value
-      select id, job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', dedupe_key, concurrency_key
+      select id, job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', dedupe_key, event_id, concurrency_key
         from input order by ord
       on conflict (dedupe_key) where dedupe_key is not null do nothing
       returning id

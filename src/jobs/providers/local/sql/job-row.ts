@@ -7,12 +7,13 @@ export interface ClaimedJobRow {
   attempts: number;
   max_attempts: number;
   lock_token: string;
-  dedupe_key: string | null;
+  /** Null only on rows enqueued before the column existed. */
+  event_id: string | null;
   created_at: Date | string;
 }
 
 /** Columns RETURNING after a claim; shared by every claim statement so rows look the same. */
-export const CLAIMED_COLUMNS = `j.id::text as id, j.job_id, j.event_name, j.payload, j.attempts, j.max_attempts, j.lock_token, j.dedupe_key, j.created_at`;
+export const CLAIMED_COLUMNS = `j.id::text as id, j.job_id, j.event_name, j.payload, j.attempts, j.max_attempts, j.lock_token, j.event_id, j.created_at`;
 
 /** The NOTIFY channel new jobs are announced on. */
 export const JOBS_CHANNEL = 'background_jobs';

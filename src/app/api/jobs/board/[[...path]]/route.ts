@@ -1,22 +1,16 @@
-// The BullMQ dashboard (bull-board) at /api/jobs/board, admins only in production. 404 with another provider.
-import type { Hono } from 'hono';
+// The jobs dashboard a provider brings (BullMQ: bull-board) at /api/jobs/board, admins only in production.
+// 404 with a provider that has none.
 import { withAdmin } from '@/app/_lib/with-admin';
-import { BullmqProvider } from '@/jobs/providers/bullmq/bullmq-provider';
-import { createBoardApp } from '@/jobs/providers/bullmq/board';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const boards = new WeakMap<BullmqProvider, Hono>();
-
 const handler = withAdmin(async ({ request, runtime }) => {
-  const { provider } = runtime;
-  if (!(provider instanceof BullmqProvider)) {
-    return Response.json({ error: `The jobs dashboard is bull-board, for JOBS_PROVIDER=bullmq (this app runs ${provider.name})` }, { status: 404 });
+  const { dashboard, name } = runtime.provider;
+  if (!dashboard) {
+    return Response.json({ error: `JOBS_PROVIDER=${name} has no dashboard here (bull-board comes with JOBS_PROVIDER=bullmq)` }, { status: 404 });
   }
-  let board = boards.get(provider);
-  if (!board) boards.set(provider, (board = createBoardApp(provider)));
-  return board.fetch(request);
+  return dashboard.handle(request);
 });
 
 export const GET = handler;

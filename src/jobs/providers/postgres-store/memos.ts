@@ -1,8 +1,8 @@
 // Step memos in background_job_tasks, keyed (job_id, step_id). Saving is fenced by the job's lock_token: the
 // INSERT … SELECT … WHERE EXISTS only writes while this worker still holds the job, so a frozen worker that wakes
 // after its job was reclaimed cannot record a step as done.
-import type { SqlExecutor } from '../../../../db/client';
-import type { Memo } from '../../../execute';
+import type { SqlExecutor } from '../../../db/client';
+import type { Memo } from '../../execute';
 
 export async function loadMemos(sql: SqlExecutor, jobId: string): Promise<Map<string, Memo>> {
   const rows = await sql.query<{ step_id: string; status: 'COMPLETED' | 'FAILED'; output: unknown; error: string | null }>(
