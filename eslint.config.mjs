@@ -18,6 +18,24 @@ const config = [
     },
   },
   {
+    // Routes and pages ask the provider contract what a provider can do. A provider class imported here is another
+    // copy of the class than the runtime's (Next bundles instrumentation and each route apart): instanceof lies.
+    files: ['src/app/**/*.ts', 'src/app/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@/jobs/providers/*/*-provider', '@/jobs/providers/*/*-provider.ts'],
+              message: 'Ask runtime.provider (the JobProvider contract) instead of importing a provider class.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Only src/env.ts reads the environment; everyone else receives typed config.
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/env.ts', 'src/instrumentation.ts'],
