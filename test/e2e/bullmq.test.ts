@@ -1,0 +1,80 @@
+// Configuration 4: JOBS_PROVIDER=bullmq. `next start` runs the BullMQ worker in-process against Redis (a key
+// prefix of its own), PostgreSQL holds the app's rows; and bull-board at /api/jobs/board, admins only, checked
+// in headless Chromium.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { redisUrl } from '../helpers/services';
+import { waitFor } from '../helpers/wait-for';
+import { spawnAppProcess } from './support/app-process';
+import { withBrowser } from './support/browser';
+import { defineConfiguration } from './support/configuration';
+import { call } from './support/user-agent';
+import { describeUserFlow } from './support/user-flow';
+
+const REDIS_PREFIX = `e2e-${randomBytes(4).toString('hex')}`;
+let adminKey = '';
+
+const app = defineConfiguration('bullmq', async (setup) => {
+  const database = await setup.database();
+  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  setup.onClose(async () => {
+    const keys = await redis.keys(`${REDIS_PREFIX}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+  const { url } = await setup.startWeb({ DATABASE_URL: database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl(), REDIS_PREFIX });
+  adminKey = await createAdmin(database.url);
+  return {
+    url,
+    database,
+    // Settled when no queue has a job waiting or running (delayed ones are future cron slots or backoffs).
+    settled: async () => {
+      await waitFor(
+        async () => {
+          const lists = await redis.keys(`${REDIS_PREFIX}:*:wait`).then((wait) => redis.keys(`${REDIS_PREFIX}:*:active`).then((active) => [...wait, ...active]));
+          const lengths = await Promise.all(lists.map((key) => redis.llen(key)));
+          const prioritized = await redis.keys(`${REDIS_PREFIX}:*:prioritized`).then((keys) => Promise.all(keys.map((key) => redis.zcard(key))));
+          return [...lengths, ...prioritized].every((length) => length === 0);
+        },
+        { timeoutMs: 30_000, intervalMs: 50, what: 'every BullMQ queue to drain' },
+      );
+    },
+  };
+});
+
+/** An admin made the documented way, `npm run user:create -- --admin`, against the configuration's database. */
+async function createAdmin(databaseUrl: string): Promise<string> {
+  const cli = spawnAppProcess('user-create', 'npm', ['run', '--silent', 'user:create', '--', '--email', 'admin@example.com', '--name', 'Ada Admin', '--admin'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
+  const line = await cli.waitForLine(/API key \(shown once/, 60_000);
+  await cli.exited;
+  return /(sk_\S+)/.exec(line)![1]!;
+}
+
+describeUserFlow(app);
+
+describe('the BullMQ dashboard', () => {
+  it('refuses /api/jobs/board without a key (401, with a Basic challenge) and for a non-admin (403)', async () => {
+    const anonymous = await call(app(), 'GET', '/api/jobs/board');
+    expect(anonymous.status).toBe(401);
+    const challenge = await fetch(`${app().url}/api/jobs/board`);
+    expect(challenge.headers.get('www-authenticate')).toMatch(/^Basic /);
+    const user = await call(app(), 'POST', '/api/auth/signup', { body: { email: 'not-admin@example.com', password: 'correct horse battery' } });
+    expect(user.status).toBe(201);
+    expect((await call(app(), 'GET', '/api/jobs/board', { key: user.body.apiKey })).status).toBe(403);
+    expect((await call(app(), 'GET', '/api/jobs/board', { key: 'sk_not_a_key' })).status).toBe(401);
+  });
+
+  it("renders bull-board with the app's queues for an admin, in a real browser", async () => {
+    // HTTP Basic with the API key as password: what a person does when the browser prompts on the 401.
+    await withBrowser({ httpCredentials: { username: 'admin', password: adminKey } }, async (browser) => {
+      const page = await browser.newPage();
+      const response = await page.goto(`${app().url}/api/jobs/board`);
+      expect(response?.status()).toBe(200);
+      for (const queue of ['send-signing-email', 'send-verification-email', 'document-completed', 'trigger-webhook']) {
+        await page.getByText(queue, { exact: true }).first().waitFor({ timeout: 30_000 });
+      }
+      expect(await page.title()).toContain('Signing jobs');
+    });
+  });
+});

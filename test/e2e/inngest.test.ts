@@ -1,0 +1,68 @@
+// Configuration 5: JOBS_PROVIDER=inngest in cloud mode (signing key set, no dev server). Inngest is played over
+// HTTP by test/helpers/fake-inngest.ts: it takes the app's events, is synced by a signed PUT /api/inngest as
+// Inngest's dashboard does, and then runs every function by calling the app with signed requests.
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { startFakeInngest, type FakeInngest } from '../helpers/fake-inngest';
+import { waitFor } from '../helpers/wait-for';
+import { defineConfiguration } from './support/configuration';
+import { describeUserFlow } from './support/user-flow';
+
+const INNGEST_SIGNING_KEY = `signkey-test-${randomBytes(32).toString('hex')}`;
+let fake: FakeInngest;
+
+const app = defineConfiguration('inngest', async (setup) => {
+  const database = await setup.database();
+  fake = await startFakeInngest({ signingKey: INNGEST_SIGNING_KEY, appId: 'signing-jobs' });
+  setup.onClose(() => fake.close());
+  const { url } = await setup.startWeb({
+    DATABASE_URL: database.url,
+    JOBS_PROVIDER: 'inngest',
+    INNGEST_SIGNING_KEY,
+    INNGEST_EVENT_KEY: 'e2e-event-key',
+    INNGEST_BASE_URL: fake.url,
+  });
+  fake.setAppUrl(`${url}/api/inngest`);
+  const synced = await fake.sync();
+  if (synced.status !== 200) throw new Error(`the signed sync PUT /api/inngest answered ${synced.status}: ${await synced.text()}`);
+  return {
+    url,
+    database,
+    // Settled when every run the fake started has finished (none is running or sleeping).
+    settled: async () => {
+      await waitFor(() => fake.runs.every((run) => run.status === 'COMPLETED' || run.status === 'FAILED'), { timeoutMs: 30_000, what: 'every Inngest run to finish' });
+    },
+  };
+});
+
+describeUserFlow(app);
+
+describe('the Inngest endpoint in cloud mode', () => {
+  it('a signed sync registers the functions under PUBLIC_WEBAPP_URL', async () => {
+    const before = fake.registrations.length;
+    expect((await fake.sync()).status).toBe(200);
+    expect(fake.registrations.slice(before)).toEqual([`${app().url}/api/inngest`]);
+    expect(fake.functions.get('signing-jobs-send-signing-email')).toBeDefined();
+    for (const fn of fake.functions.values()) {
+      const steps = Object.values(fn.steps) as Array<{ runtime?: { url?: string } }>;
+      for (const step of steps) expect(step.runtime?.url).toMatch(new RegExp(`^${app().url}/api/inngest\\?`));
+    }
+  });
+
+  it('refuses an unsigned PUT /api/inngest carrying Host: evil.example.com (401) and registers nothing', async () => {
+    const before = fake.registrations.length;
+    // node:http, not fetch: fetch would not send a Host header of our choosing.
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request(`${app().url}/api/inngest`, { method: 'PUT', headers: { host: 'evil.example.com' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(status).toBe(401);
+    expect(fake.registrations.length).toBe(before);
+    expect(fake.registrations.some((url) => url.includes('evil.example.com'))).toBe(false);
+  });
+});
