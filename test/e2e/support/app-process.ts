@@ -24,6 +24,12 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
+/** Groups still running: if the test process itself ends abruptly, they are killed rather than orphaned. */
+const liveGroups = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveGroups) killGroup(child, 'SIGKILL');
+});
+
 export function spawnAppProcess(name: string, command: string, args: string[], env: Record<string, string>): AppProcess {
   const child = spawn(command, args, {
     cwd: ROOT,
@@ -45,6 +51,7 @@ export function spawnAppProcess(name: string, command: string, args: string[], e
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
+  liveGroups.add(child);
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | NodeJS.Signals);
 
   return {
@@ -77,6 +84,7 @@ export function spawnAppProcess(name: string, command: string, args: string[], e
       clearTimeout(timer);
       // The leader can exit before its children (npm before node): end whatever is left of the group.
       killGroup(child, 'SIGKILL');
+      liveGroups.delete(child);
     },
   };
 }

@@ -60,7 +60,9 @@ export function defineConfiguration(name: string, start: ConfigurationStart): ()
   const databases: TestDatabase[] = [];
   const dirs: string[] = [];
   let startedAt = 0;
+  let readyAt = 0;
   let resend: FakeResend | undefined;
+  let startError: Error | undefined;
 
   const printOutput = (why: string) => {
     for (const child of processes) {
@@ -112,27 +114,32 @@ export function defineConfiguration(name: string, start: ConfigurationStart): ()
         database: started.database,
         settled: started.settled ?? (async () => {}),
       };
+      readyAt = Date.now();
     } catch (error) {
+      // Not rethrown: vitest would mark every test skipped. Each test fails instead, naming the cause.
+      startError = error as Error;
       printOutput('start-up failed');
-      throw error;
     }
   }, 180_000);
 
   afterEach((context) => {
-    if (context.task.result?.state === 'fail') printOutput(`"${context.task.name}" failed`);
+    if (!startError && context.task.result?.state === 'fail') printOutput(`"${context.task.name}" failed`);
   });
 
   afterAll(async () => {
+    const testsDoneAt = Date.now();
     for (const close of closers.splice(0)) await close().catch((error) => console.error(`${name}: cleanup failed`, error));
     await Promise.all(processes.map((child) => child.stop()));
     await resend?.close();
     for (const database of databases) await database.drop();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-    console.log(`e2e ${name}: wall time ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    const seconds = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
+    const end = Date.now();
+    console.log(`e2e ${name}: wall time ${seconds(startedAt, end)} (start-up ${seconds(startedAt, readyAt || testsDoneAt)}, tests ${seconds(readyAt || testsDoneAt, testsDoneAt)}, shutdown ${seconds(testsDoneAt, end)})`);
   }, 60_000);
 
   return () => {
-    if (!app) throw new Error(`${name} did not start (see the output above)`);
+    if (!app) throw new Error(`${name} did not start: ${startError?.message ?? 'beforeAll has not run'}`, { cause: startError });
     return app;
   };
 }
