@@ -97,6 +97,18 @@ export function describeUserFlow(getApp: () => E2EApp): void {
         expect(rows).toEqual([{ status: 'COMPLETED', deliveries: '1' }]);
       }
       await expectLinksWork(emailsTo(...everyone));
+
+      // The emailed document link: the owner's API key shows the document; anyone else learns nothing from it.
+      const ownerView = await call(app, 'GET', `/documents/${documentId}`, { key: owner.apiKey });
+      expect(ownerView.status).toBe(200);
+      expect(ownerView.body).toContain('Complete NDA');
+      expect(ownerView.body).toContain('COMPLETED');
+      expect(ownerView.body).toContain('bob-complete@example.com');
+      const anonymousView = await call(app, 'GET', `/documents/${documentId}`);
+      expect(anonymousView.status).toBe(200);
+      for (const secret of ['Complete NDA', 'ann-complete@example.com', 'COMPLETED']) expect(anonymousView.body).not.toContain(secret);
+      const stranger = await signUp('stranger@example.com', 'Sam Stranger');
+      expect((await call(app, 'GET', `/documents/${documentId}`, { key: stranger.apiKey })).status).toBe(404);
     });
 
     it('rejects a document: the owner is emailed the reason, one verified document.rejected webhook', async () => {
@@ -125,6 +137,13 @@ export function describeUserFlow(getApp: () => E2EApp): void {
         expect(rows).toEqual([{ status: 'REJECTED' }]);
       }
       await expectLinksWork(emailsTo(...recipients, 'owner-reject@example.com'));
+    });
+
+    it('serves the webhook settings page the webhook-disabled email links to, with the API calls to manage endpoints', async () => {
+      const page = await call(getApp(), 'GET', '/settings/webhooks');
+      expect(page.status).toBe(200);
+      expect(page.contentType).toContain('text/html');
+      expect(page.body).toContain(`${getApp().url}/api/webhooks`);
     });
 
     it('resets a forgotten password: a reset email whose link sets a new password once', async () => {
