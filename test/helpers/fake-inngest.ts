@@ -65,6 +65,21 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/**
+ * What anyone on the network can send: an unsigned PUT (sync) to the app's serve handler with a Host header of the
+ * sender's choosing (node:http, since fetch will not send a chosen Host). Resolves to the status code.
+ */
+export function putUnsignedSync(appInngestUrl: string, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const request = http.request(appInngestUrl, { method: 'PUT', headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
 export function signInngestBody(signingKey: string, canonicalBody: string, now = new Date()): string {
   const key = signingKey.replace(/^signkey-\w+-/, '');
   const t = Math.floor(now.getTime() / 1000);

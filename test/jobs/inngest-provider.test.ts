@@ -2,7 +2,6 @@
 // real /api/inngest route (runtime built from env, cloud mode) is synced and called with signed requests.
 import { InngestTestEngine } from '@inngest/test';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../src/env';
 import { closeRuntime } from '../../src/runtime';
@@ -11,7 +10,7 @@ import { JobRegistry } from '../../src/jobs/registry';
 import { InngestProvider } from '../../src/jobs/providers/inngest/inngest-provider';
 import { silentLogger } from '../../src/jobs/logger';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startFakeInngest, signInngestBody, canonicalJson, type FakeInngest } from '../helpers/fake-inngest';
+import { startFakeInngest, signInngestBody, canonicalJson, putUnsignedSync, type FakeInngest } from '../helpers/fake-inngest';
 import { startRouteServer, type RouteServer } from '../helpers/route-server';
 import { record, testDefinitions, testEvents } from '../fixtures/test-jobs';
 
@@ -91,15 +90,7 @@ describe('/api/inngest in cloud mode', () => {
 
   it('refuses an unsigned PUT (sync) carrying a foreign Host, registering nothing', async () => {
     const before = fake.registrations.length;
-    const status = await new Promise<number>((resolve, reject) => {
-      const request = http.request(`${server.url}/api/inngest`, { method: 'PUT', headers: { host: 'evil.example.com' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
-      request.on('error', reject);
-      request.end();
-    });
-    expect(status).toBe(401);
+    expect(await putUnsignedSync(`${server.url}/api/inngest`, 'evil.example.com')).toBe(401);
     expect(fake.registrations.length).toBe(before);
   });
 

@@ -4,6 +4,7 @@
 import { ForbiddenError, UnauthorizedError } from '@/domain/errors';
 import { authenticateApiKey } from '@/domain/users/authenticate-api-key';
 import { errorResponse } from './error-response';
+import { presentedApiKey } from './presented-api-key';
 import { withRuntime, type RouteContext, type RouteHandler, type RouteParams } from './with-runtime';
 
 export function withAdmin<Params extends RouteParams = RouteParams>(handler: (context: RouteContext<Params>) => Promise<Response>): RouteHandler<Params> {
@@ -22,11 +23,7 @@ export function withAdmin<Params extends RouteParams = RouteParams>(handler: (co
 }
 
 function presentedKey(request: Request): string {
-  const header = request.headers.get('authorization') ?? '';
-  if (/^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, '').trim();
-  if (/^Basic\s+/i.test(header)) {
-    const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
-    return decoded.slice(decoded.indexOf(':') + 1);
-  }
-  throw new UnauthorizedError('Admins only: sign in with an admin API key');
+  const key = presentedApiKey(request.headers.get('authorization'));
+  if (!key) throw new UnauthorizedError('Admins only: sign in with an admin API key');
+  return key;
 }

@@ -4,6 +4,8 @@ import { getDocument } from '@/domain/documents/get-document';
 import type { DocumentView } from '@/domain/documents/document-view';
 import { isUuid } from '@/domain/is-uuid';
 import { authenticateApiKey } from '@/domain/users/authenticate-api-key';
+import { hasErrorCode } from '@/jobs/errors';
+import { presentedApiKey } from '@/app/_lib/presented-api-key';
 import { getRuntime } from '@/runtime';
 
 export const runtime = 'nodejs';
@@ -19,7 +21,7 @@ export default async function DocumentPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   if (!isUuid(id)) notFound();
   const { database, config } = await getRuntime();
-  const apiKey = presentedKey((await headers()).get('authorization') ?? '');
+  const apiKey = presentedApiKey((await headers()).get('authorization'));
   if (!apiKey) return <SignInHint id={id} base={config.publicWebappUrl} />;
   let document: DocumentView;
   try {
@@ -27,9 +29,8 @@ export default async function DocumentPage({ params }: { params: Promise<{ id: s
     document = await getDocument(database.db, { id, ownerId: owner.id });
   } catch (error) {
     // Matched by code, not instanceof: pages and domain modules may live in different bundles.
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'UNAUTHORIZED') return <SignInHint id={id} base={config.publicWebappUrl} invalidKey />;
-    if (code === 'NOT_FOUND') notFound();
+    if (hasErrorCode(error, 'UNAUTHORIZED')) return <SignInHint id={id} base={config.publicWebappUrl} invalidKey />;
+    if (hasErrorCode(error, 'NOT_FOUND')) notFound();
     throw error;
   }
   return (
@@ -68,13 +69,4 @@ function SignInHint({ id, base, invalidKey = false }: { id: string; base: string
       <pre>{`curl ${base}/api/documents/${id} -H "authorization: Bearer $KEY"`}</pre>
     </main>
   );
-}
-
-function presentedKey(header: string): string {
-  if (/^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, '').trim();
-  if (/^Basic\s+/i.test(header)) {
-    const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
-    return decoded.slice(decoded.indexOf(':') + 1);
-  }
-  return '';
 }
