@@ -9,7 +9,7 @@ export default defineConfig({
     globalSetup: ['test/setup/global.ts'],
     // Files run in parallel, each against its own cloned database; 2 cores, so 2 at a time keeps child processes honest.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // The JSON report is what .ci/run counts; the default reporter is what people read.
     reporters: ['default', 'json'],

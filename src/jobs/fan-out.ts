@@ -40,15 +40,20 @@ export function planCronJob(definition: JobDefinition, slot: Date, dedupeKey: st
     data: { scheduledFor: slot.toISOString() },
     eventId: dedupeKey,
     dedupeKey,
-    concurrencyKey: null,
+    concurrencyKey: definition.concurrency ? '' : null,
   };
 }
 
-/** Evaluates a concurrency key expression `event.data.a.b` against an event's data. */
+/**
+ * The concurrency group of a job: null for a definition without a limit; for a limited one, its key expression
+ * `event.data.a.b` evaluated against the event's data, or '' (one group) without a key or when the value is absent.
+ * Never null for a limited definition: the limited claim finds its jobs by that (background_jobs_limited_pending_idx).
+ */
 export function concurrencyKeyOf(definition: JobDefinition, data: unknown): string | null {
-  const expression = definition.concurrency?.key;
-  if (!expression) return null;
+  if (!definition.concurrency) return null;
+  const expression = definition.concurrency.key;
+  if (!expression) return '';
   let value: unknown = { event: { data } };
   for (const part of expression.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
-  return value === undefined || value === null ? null : String(value);
+  return value === undefined || value === null ? '' : String(value);
 }

@@ -40,6 +40,12 @@ export const backgroundJobs = pgTable(
     uniqueIndex('background_jobs_dedupe_key_key').on(table.dedupeKey).where(sql`${table.dedupeKey} is not null`),
     // claim-jobs, branch 1: due PENDING jobs in run_at order. Partial, so finished rows never enter it.
     index('background_jobs_pending_run_at_idx').on(table.runAt, table.id).where(sql`${table.status} = 'PENDING'`),
+    // claim-limited-jobs' candidates and claim-jobs' limited_due probe: per limited definition, its due jobs in
+    // run_at order, whatever backlog other definitions have. Only rows with a concurrency key enter it (every job
+    // of a limited definition has one, '' without a key expression), so unlimited jobs pay nothing for it.
+    index('background_jobs_limited_pending_idx')
+      .on(table.jobId, table.runAt, table.id)
+      .where(sql`${table.status} = 'PENDING' and ${table.concurrencyKey} is not null`),
     // Concurrency counting (claim-limited-jobs) and the lapsed-lease sweep (reclaim-expired). PROCESSING rows are
     // at most the slots of all workers, so the sweep's full scan of this partial index stays tiny; a second index
     // on locked_until alone would cost a write on every claim for nothing.

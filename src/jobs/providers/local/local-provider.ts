@@ -13,11 +13,12 @@ import type { DispatchOptions, EventToDispatch, JobProvider, OnDemandRunner, Pro
 import type { FailedJobReport } from '../../failure-report';
 import { JobRunner } from './job-runner';
 import { selfDispatch } from './self-dispatch';
-import { claimJobById, claimJobs } from './sql/claim-jobs';
+import { claimJobById } from './sql/claim-jobs';
+import { adoptUnkeyedLimitedJobs, claimLimitedJobs } from './sql/claim-limited-jobs';
 import { deleteCompletedJobs } from './sql/delete-completed-jobs';
 import { insertJobs, type NewJobRow } from './sql/insert-jobs';
 import { reclaimExpiredJobs } from './sql/leases';
-import { claimWithinLimits, limitedDefinitions, type LimitedDefinition } from './claim-within-limits';
+import { ClaimBatch, limitedDefinitions, type LimitedDefinition } from './claim-batch';
 import { DatabaseClock } from './database-clock';
 import { LocalWorker, newWorkerId } from './worker';
 
@@ -52,6 +53,7 @@ export class LocalProvider implements JobProvider {
   readonly scheduler: CronScheduler;
   private worker: LocalWorker | undefined;
   private lastRetentionAt = 0;
+  private adopted: Promise<void> | undefined;
   private readonly now: () => Date;
   private readonly limited: LimitedDefinition[];
 
@@ -132,6 +134,7 @@ export class LocalProvider implements JobProvider {
   /** Worker mode: start the claim loop and the cron scheduler in this process. */
   async start(): Promise<void> {
     if (this.worker || this.options.mode !== 'worker') return;
+    await this.adoptUnkeyedLimitedJobs();
     this.worker = new LocalWorker({
       sql: this.options.database.sql,
       registry: this.options.registry,
@@ -157,14 +160,13 @@ export class LocalProvider implements JobProvider {
   async runJobById(id: string): Promise<'ran' | 'not-found' | 'not-claimable'> {
     const { sql } = this.options.database;
     const [found] = await sql.query<{ job_id: string }>('select job_id from background_jobs where id = $1', [id]);
-    // Not found may mean "not committed yet" (enqueued in a transaction), which the caller retries.
     if (!found) return 'not-found';
     const limited = this.limited.find((definition) => definition.jobId === found.job_id);
     const workerId = newWorkerId();
     // A limited definition's job is claimed only within its limit: this may run an older job of the same
     // definition first, or nothing (409) while the limit is full; the tick or a later call runs the rest.
     const row = limited
-      ? (await claimWithinLimits(sql, [], { limit: 1, limited: [limited], workerId, leaseMs: this.options.leaseMs }))[0]
+      ? (await claimLimitedJobs(sql, { limit: 1, limited: [limited], workerId, leaseMs: this.options.leaseMs }))[0]
       : await claimJobById(sql, { id, workerId, leaseMs: this.options.leaseMs });
     if (!row) return 'not-claimable';
     this.runner.startLeaseRenewal();
@@ -183,27 +185,36 @@ export class LocalProvider implements JobProvider {
    */
   async tick(budgetMs: number): Promise<{ cronSlots: number; reclaimed: number; ran: number }> {
     const deadline = Date.now() + budgetMs;
+    await this.adoptUnkeyedLimitedJobs();
     const slots = await this.scheduler.tick();
     const reclaimed = await reclaimExpiredJobs(this.options.database.sql);
     await this.reportReclaimedFailures(reclaimed.filter((job) => job.status === 'FAILED'));
     let ran = 0;
-    const workerId = newWorkerId();
+    const claims = new ClaimBatch(this.options.database.sql, this.limited, { workerId: newWorkerId(), leaseMs: this.options.leaseMs });
     this.runner.startLeaseRenewal();
     try {
       while (Date.now() < deadline) {
-        const { sql } = this.options.database;
-        const options = { limit: this.options.concurrency, workerId, leaseMs: this.options.leaseMs };
-        const unlimited = await claimJobs(sql, { ...options, excludeJobIds: this.limited.map((definition) => definition.jobId) });
-        const rows = await claimWithinLimits(sql, unlimited, { ...options, limited: this.limited });
+        const { claimed: rows } = await claims.claim(this.options.concurrency);
         if (rows.length === 0) break;
         await Promise.all(rows.map((row) => this.runner.run(row)));
         await this.runner.flushCompletions();
+        // Every job of the batch has finished, limited ones included: their slots are free for the next claim.
+        claims.limitedSlotFreed();
         ran += rows.length;
       }
     } finally {
       this.runner.stopLeaseRenewal();
     }
     return { cronSlots: slots.length, reclaimed: reclaimed.length, ran };
+  }
+
+  /** Once per provider: see adoptUnkeyedLimitedJobs in sql/claim-limited-jobs.ts. */
+  private adoptUnkeyedLimitedJobs(): Promise<void> {
+    this.adopted ??= adoptUnkeyedLimitedJobs(this.options.database.sql, this.limited).catch((error) => {
+      this.adopted = undefined;
+      throw error;
+    });
+    return this.adopted;
   }
 
   private async sweepRetention(): Promise<void> {

@@ -14,8 +14,7 @@ import type { SqlClient } from '../../../db/client';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { JobRunner } from './job-runner';
-import { claimJobs, completeAndClaimJobs } from './sql/claim-jobs';
-import { claimWithinLimits, limitedDefinitions, type LimitedDefinition } from './claim-within-limits';
+import { ClaimBatch, limitedDefinitions } from './claim-batch';
 import { releaseJobs } from './sql/finish-jobs';
 import { JOBS_CHANNEL, type ClaimedJobRow } from './sql/job-row';
 import { reclaimExpiredJobs } from './sql/leases';
@@ -29,6 +28,15 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   logger: JobLogger;
   onReclaimedFailure?(jobs: Array<{ id: string; job_id: string; last_error: string }>): Promise<void>;
+}
+
+/**
+ * Lets timers and I/O run before the next claim. On PGlite every query settles as a microtask, so a loop that goes
+ * straight on while claims come back full would starve the event loop for the whole drain: timers (a handler's
+ * sleep, lease renewal) and, in the one-process default, HTTP requests would wait until the backlog is gone.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export function newWorkerId(): string {
@@ -45,13 +53,11 @@ export class LocalWorker {
   private wakeWaiter: (() => void) | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | null = null;
-  private readonly limited: LimitedDefinition[];
-  private readonly limitedIds: string[];
+  private readonly claims: ClaimBatch;
   private failureDelayMs = 0;
 
   constructor(private readonly options: WorkerOptions) {
-    this.limited = limitedDefinitions(options.registry);
-    this.limitedIds = this.limited.map((entry) => entry.jobId);
+    this.claims = new ClaimBatch(options.sql, limitedDefinitions(options.registry), { workerId: this.workerId, leaseMs: options.leaseMs });
   }
 
   async start(): Promise<void> {
@@ -135,7 +141,10 @@ export class LocalWorker {
         this.buffer.push(...claimed);
         this.startBuffered();
         // A full batch means more may be waiting: go again at once.
-        if (claimed.length === want && !this.stopping) continue;
+        if (claimed.length === want && !this.stopping) {
+          await yieldToEventLoop();
+          continue;
+        }
       }
       await this.waitForWake();
     }
@@ -146,27 +155,22 @@ export class LocalWorker {
   }
 
   private async claim(free: number): Promise<ClaimedJobRow[]> {
-    const { sql, leaseMs, runner } = this.options;
+    const { runner } = this.options;
     const completed = runner.takeCompletions();
-    let rows: ClaimedJobRow[];
-    if (completed.length) {
-      try {
-        const result = await completeAndClaimJobs(sql.relaxed, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds, completed });
-        runner.completionsWritten(completed, result.done);
-        rows = result.claimed;
-      } catch (error) {
-        runner.completionsWritten(completed, 'failed');
-        throw error;
-      }
-    } else {
-      rows = await claimJobs(sql.relaxed, { limit: free, workerId: this.workerId, leaseMs, excludeJobIds: this.limitedIds });
+    try {
+      const { claimed, done } = await this.claims.claim(free, completed);
+      if (completed.length) runner.completionsWritten(completed, done ?? 'failed');
+      return claimed;
+    } catch (error) {
+      runner.completionsWritten(completed, 'failed');
+      throw error;
     }
-    return claimWithinLimits(sql, rows, { limit: free, limited: this.limited, workerId: this.workerId, leaseMs });
   }
 
   private track(row: ClaimedJobRow): void {
     const run = this.options.runner.run(row).finally(() => {
       this.inFlight.delete(row.id);
+      if (this.claims.isLimited(row.job_id)) this.claims.limitedSlotFreed();
       this.wake();
     });
     this.inFlight.set(row.id, run);

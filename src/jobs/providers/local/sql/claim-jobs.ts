@@ -7,33 +7,55 @@
 // - The UPDATE marks the rows PROCESSING with a lease and a fresh lock_token (the fence for every later write), and
 //   counts the attempt up front, so a worker that dies mid-job has still used the attempt: a job that crashes its
 //   process every time ends FAILED instead of looping forever.
-// - Definitions with a concurrency limit are excluded here and claimed by claim-limited-jobs.ts.
+// - Definitions with a concurrency limit ($4) are excluded here and claimed by claim-limited-jobs.ts. The same
+//   statement says whether any of their jobs is due (`limited_due`: one probe per limited definition of
+//   background_jobs_limited_pending_idx), so the worker pays for the limited claim only when it has work, and a
+//   backlog of other jobs can never hide that work from it.
 import type { SqlExecutor } from '../../../../db/client';
 import { CLAIMED_COLUMNS, markClaimed, type ClaimedJobRow } from './job-row';
 
-const CLAIM_JOBS = `
-  with candidates as materialized (
+export interface ClaimResult {
+  claimed: ClaimedJobRow[];
+  /** Whether jobs of a limited definition are due (claimable unless their limit is full). */
+  limitedDue: boolean;
+}
+
+const LIMITED_DUE = `
+  exists (select 1 from unnest($4::text[]) as d(job_id)
+           where exists (select 1 from background_jobs b
+                          where b.status = 'PENDING' and b.concurrency_key is not null
+                            and b.job_id = d.job_id and b.run_at <= now()))`;
+
+const CANDIDATES = `
+  candidates as materialized (
     select id from background_jobs
      where status = 'PENDING' and run_at <= now() and job_id <> all($4::text[])
      order by run_at, id
      limit $1
      for update skip locked
-  )
-  update background_jobs j
-     ${markClaimed('$2', '$3')}
-    from candidates c
-   where j.id = c.id
-  returning ${CLAIMED_COLUMNS}`;
+  ),
+  claimed as (
+    update background_jobs j
+       ${markClaimed('$2', '$3')}
+      from candidates c
+     where j.id = c.id
+    returning ${CLAIMED_COLUMNS}
+  )`;
 
-export function claimJobs(
+const CLAIM_JOBS = `
+  with ${CANDIDATES}
+  select (select coalesce(json_agg(claimed), '[]'::json) from claimed) as claimed, ${LIMITED_DUE} as limited_due`;
+
+export async function claimJobs(
   sql: SqlExecutor,
   options: { limit: number; workerId: string; leaseMs: number; excludeJobIds: readonly string[] },
-): Promise<ClaimedJobRow[]> {
-  return sql.query<ClaimedJobRow>(
+): Promise<ClaimResult> {
+  const rows = await sql.query<{ claimed: ClaimedJobRow[]; limited_due: boolean }>(
     CLAIM_JOBS,
     [options.limit, options.workerId, options.leaseMs, options.excludeJobIds],
     'jobs_claim',
   );
+  return { claimed: rows[0]!.claimed, limitedDue: rows[0]!.limited_due };
 }
 
 const CLAIM_JOB_BY_ID = `
@@ -70,28 +92,16 @@ const COMPLETE_AND_CLAIM = `
      where j.id = finished.id and j.lock_token = finished.token
     returning j.id
   ),
-  candidates as materialized (
-    select id from background_jobs
-     where status = 'PENDING' and run_at <= now() and job_id <> all($4::text[])
-     order by run_at, id
-     limit $1
-     for update skip locked
-  ),
-  claimed as (
-    update background_jobs j
-       ${markClaimed('$2', '$3')}
-      from candidates c
-     where j.id = c.id
-    returning ${CLAIMED_COLUMNS}
-  )
+  ${CANDIDATES}
   select (select coalesce(json_agg(id::text), '[]'::json) from done) as done,
-         (select coalesce(json_agg(claimed), '[]'::json) from claimed) as claimed`;
+         (select coalesce(json_agg(claimed), '[]'::json) from claimed) as claimed,
+         ${LIMITED_DUE} as limited_due`;
 
 export async function completeAndClaimJobs(
   sql: SqlExecutor,
   options: { limit: number; workerId: string; leaseMs: number; excludeJobIds: readonly string[]; completed: ReadonlyArray<{ id: string; lockToken: string }> },
-): Promise<{ done: Set<string>; claimed: ClaimedJobRow[] }> {
-  const rows = await sql.query<{ done: string[]; claimed: ClaimedJobRow[] }>(
+): Promise<ClaimResult & { done: Set<string> }> {
+  const rows = await sql.query<{ done: string[]; claimed: ClaimedJobRow[]; limited_due: boolean }>(
     COMPLETE_AND_CLAIM,
     [
       options.limit,
@@ -104,5 +114,5 @@ export async function completeAndClaimJobs(
     'jobs_complete_and_claim',
   );
   const row = rows[0]!;
-  return { done: new Set(row.done), claimed: row.claimed };
+  return { done: new Set(row.done), claimed: row.claimed, limitedDue: row.limited_due };
 }

@@ -1,31 +1,62 @@
-// Claim jobs of one definition that has a concurrency limit, honouring it across every worker process.
-// A transaction-scoped advisory lock per definition serializes these claims; the claim statement runs after the
-// lock is granted, so its snapshot sees every PROCESSING row committed by the previous holder. Jobs whose lease
-// has lapsed do not count: their worker is presumed dead and reclaim-expired.ts hands them out again.
-// Served by background_jobs_processing_idx (count) and background_jobs_pending_run_at_idx (candidates).
+// Claim due jobs of the definitions that have a concurrency limit, every such definition in one statement,
+// honouring each limit (per concurrency key) across every worker process.
+// - One transaction: the first statement turns off synchronous_commit for it (a claim is relaxed like the plain
+//   ones: a server crash can only forget it, which re-runs the job) and takes a transaction-scoped advisory lock
+//   per definition, in sorted order (no deadlocks between workers). The claim statement runs after the locks are
+//   granted, so its snapshot sees every PROCESSING row committed by the previous holder; that is what makes the
+//   count below exact. Jobs whose lease lapsed do not count: their worker is presumed dead.
+// - Candidates come from background_jobs_limited_pending_idx, (job_id, run_at, id) over PENDING rows that carry a
+//   concurrency key (every job of a limited definition does; '' when the definition has no key): one index range
+//   per definition, however large the backlog of other definitions' jobs is.
+// - Keys already at their limit are skipped inside the scan, so a key with a long queue cannot fill the window and
+//   hold back the other keys of its definition.
 import type { SqlClient } from '../../../../db/client';
 import { CLAIMED_COLUMNS, markClaimed, type ClaimedJobRow } from './job-row';
 
+export interface LimitedDefinition {
+  jobId: string;
+  limit: number;
+  /** The key expression's path into the event data (`event.data.documentId` -> ['documentId']); [] without a key. */
+  keyPath: string[];
+}
+
+const LOCK_LIMITED = `
+  select set_config('synchronous_commit', 'off', true),
+         pg_advisory_xact_lock(hashtext('background_jobs:concurrency:' || job_id))
+    from unnest($1::text[]) as job_id`;
+
 const CLAIM_LIMITED = `
-  with running as (
-    select concurrency_key, count(*)::int as n from background_jobs
-     where status = 'PROCESSING' and job_id = $1 and locked_until > now()
-     group by concurrency_key
+  with limits as (
+    select * from unnest($2::text[], $3::int[]) as l(job_id, max_running)
   ),
-  ranked as materialized (
-    select b.id, b.concurrency_key,
-           row_number() over (partition by b.concurrency_key order by b.run_at, b.id) as rank
-      from (select id, concurrency_key, run_at from background_jobs
-             where status = 'PENDING' and job_id = $1 and run_at <= now()
-             order by run_at, id
-             limit $2 * 10
-             for update skip locked) b
+  running as (
+    select job_id, concurrency_key, count(*)::int as n from background_jobs
+     where status = 'PROCESSING' and job_id = any($2::text[]) and locked_until > now()
+     group by job_id, concurrency_key
+  ),
+  window_rows as materialized (
+    select b.id, b.job_id, b.concurrency_key, b.run_at, l.max_running
+      from limits l
+      cross join lateral (
+        select p.id, p.job_id, p.concurrency_key, p.run_at from background_jobs p
+         where p.status = 'PENDING' and p.concurrency_key is not null and p.job_id = l.job_id and p.run_at <= now()
+           and not exists (select 1 from running r
+                            where r.job_id = p.job_id and r.concurrency_key = p.concurrency_key and r.n >= l.max_running)
+         order by p.run_at, p.id
+         limit $1 * 4
+         for update skip locked
+      ) b
   ),
   candidates as (
-    select ranked.id from ranked
-      left join running on running.concurrency_key is not distinct from ranked.concurrency_key
-     where ranked.rank <= $3 - coalesce(running.n, 0)
-     limit $2
+    select id from (
+      select w.id, w.run_at, w.max_running - coalesce(r.n, 0) as room,
+             row_number() over (partition by w.job_id, w.concurrency_key order by w.run_at, w.id) as rank
+        from window_rows w
+        left join running r on r.job_id = w.job_id and r.concurrency_key = w.concurrency_key
+    ) ranked
+     where rank <= room
+     order by run_at, id
+     limit $1
   )
   update background_jobs j
      ${markClaimed('$4', '$5')}
@@ -35,16 +66,29 @@ const CLAIM_LIMITED = `
 
 export function claimLimitedJobs(
   sql: SqlClient,
-  options: { jobId: string; limit: number; concurrencyLimit: number; workerId: string; leaseMs: number },
+  options: { limit: number; limited: readonly LimitedDefinition[]; workerId: string; leaseMs: number },
 ): Promise<ClaimedJobRow[]> {
+  if (options.limit <= 0 || options.limited.length === 0) return Promise.resolve([]);
+  const limited = [...options.limited].sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
+  const jobIds = limited.map((definition) => definition.jobId);
   return sql.transaction(async (tx) => {
-    await tx.query(`select pg_advisory_xact_lock(hashtext('background_jobs:concurrency:' || $1))`, [options.jobId]);
-    return tx.query<ClaimedJobRow>(CLAIM_LIMITED, [
-      options.jobId,
-      options.limit,
-      options.concurrencyLimit,
-      options.workerId,
-      options.leaseMs,
-    ]);
+    await tx.query(LOCK_LIMITED, [jobIds], 'jobs_lock_limited');
+    return tx.query<ClaimedJobRow>(
+      CLAIM_LIMITED,
+      [options.limit, jobIds, limited.map((definition) => definition.limit), options.workerId, options.leaseMs],
+      'jobs_claim_limited',
+    );
   });
+}
+
+// Jobs enqueued before their definition had a limit (or before concurrency keys were always set) have no key and so
+// are invisible to the limited claim, while the plain claim now skips their definition: give them their key, as
+// concurrencyKeyOf would have. Run once when a provider starts; a no-op (one scan of PENDING rows) after that.
+const ADOPT_UNKEYED = `
+  update background_jobs
+     set concurrency_key = case when cardinality($2::text[]) = 0 then '' else coalesce(payload #>> $2::text[], '') end
+   where status = 'PENDING' and concurrency_key is null and job_id = $1`;
+
+export async function adoptUnkeyedLimitedJobs(sql: SqlClient, limited: readonly LimitedDefinition[]): Promise<void> {
+  for (const definition of limited) await sql.query(ADOPT_UNKEYED, [definition.jobId, definition.keyPath]);
 }

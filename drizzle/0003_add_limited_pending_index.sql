@@ -1,0 +1,1 @@
+CREATE INDEX "background_jobs_limited_pending_idx" ON "background_jobs" USING btree ("job_id","run_at","id") WHERE "background_jobs"."status" = 'PENDING' and "background_jobs"."concurrency_key" is not null;
