@@ -1,19 +1,22 @@
 // Security hygiene of the built app, as an attacker sees it from the network: a NUL byte in any text field is a 400
 // naming the field and the server logs no query parameters; every page carries the security headers and passes its
-// own Content-Security-Policy in Chromium (scripts run, the forms work, no violation is reported). One `next start`
-// on PostgreSQL with the in-process worker.
+// own Content-Security-Policy in Chromium (scripts run, the forms work, no violation is reported); and sent emails do
+// not keep their live links: the cleanup empties sent bodies past EMAIL_BODY_RETENTION_HOURS and deletes rows past
+// EMAIL_LOG_RETENTION_DAYS. One `next start` on PostgreSQL with the in-process worker.
 import { describe, expect, it } from 'vitest';
 import type { AppProcess } from './support/app-process';
 import { withBrowser } from './support/browser';
 import { defineConfiguration, localJobsSettled } from './support/configuration';
 import { call, tokenIn, waitForEmails } from './support/user-agent';
 
+const CRON_SECRET = 'e2e-cron-secret-0123456789';
 const PASSWORD = 'correct horse battery';
 let web: AppProcess | undefined;
 
 const app = defineConfiguration('security-hygiene', async (setup) => {
   const database = await setup.database();
-  const started = await setup.startWeb({ DATABASE_URL: database.url });
+  // Body retention 0: the cleanup redacts every sent body it finds, so the test needs no clock games.
+  const started = await setup.startWeb({ DATABASE_URL: database.url, CRON_SECRET, EMAIL_BODY_RETENTION_HOURS: '0', EMAIL_LOG_RETENTION_DAYS: '30' });
   web = started.process;
   return { url: started.url, database, settled: localJobsSettled(database) };
 });
@@ -113,5 +116,38 @@ describe('security headers', () => {
       await submit('Sign');
       expect(violations).toEqual([]);
     });
+  });
+});
+
+describe('email retention', () => {
+  it('the cleanup redacts sent bodies (links gone; recipient, subject, status, provider id kept), keeps unsent ones, deletes old rows', async () => {
+    const user = await signUp('retention@example.com');
+    await waitForEmails(app(), 1, (email) => email.to === 'retention@example.com', 'the verification email');
+    await app().settled();
+    const sql = app().database!.handle.sql;
+    // A message still waiting for its retry (it must go out with the very body it was written with), and one from
+    // long ago.
+    await sql.query(
+      `insert into email_messages ("to", subject, html, text, provider, idempotency_key, status, created_at)
+       values ('queued@example.com', 'Queued', '<a href="http://x/sign/sgn_q">x</a>', 'http://x/sign/sgn_q', 'resend', 'e2e/queued', 'QUEUED', now() - interval '2 days'),
+              ('old@example.com', 'Old', 'old', 'old', 'resend', 'e2e/old', 'SENT', now() - interval '31 days')`,
+    );
+
+    const cleanup = await call(app(), 'POST', '/api/cron/cleanup', { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect(cleanup.status, JSON.stringify(cleanup.body)).toBe(200);
+    expect(cleanup.body).toMatchObject({ emailBodies: expect.any(Number), emails: 1 });
+    expect(cleanup.body.emailBodies).toBeGreaterThanOrEqual(1);
+
+    const rows = await sql.query<{ to: string; subject: string; status: string; provider_id: string | null; html: string; text: string }>(
+      `select "to", subject, status, provider_id, html, text from email_messages where "to" in ('retention@example.com', 'queued@example.com', 'old@example.com') order by "to"`,
+    );
+    expect(rows.map((row) => row.to)).toEqual(['queued@example.com', 'retention@example.com']);
+    const [queued, sent] = rows as [(typeof rows)[0], (typeof rows)[0]];
+    expect(sent).toMatchObject({ subject: 'Confirm your email address', status: 'SENT', provider_id: expect.any(String) });
+    expect(`${sent.html}\n${sent.text}`).not.toMatch(/verify-email|vrf_/);
+    expect(queued).toMatchObject({ status: 'QUEUED', text: 'http://x/sign/sgn_q' });
+    const [leftover] = await sql.query<{ rows: number }>(`select count(*)::int as rows from email_messages where status = 'SENT' and (html like '%vrf_%' or text like '%vrf_%' or text like '%sgn_%' or text like '%rst_%')`);
+    expect(leftover).toEqual({ rows: 0 });
+    expect(user.id).toBeTruthy();
   });
 });

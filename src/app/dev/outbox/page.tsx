@@ -26,7 +26,7 @@ export default async function OutboxPage() {
           <p>
             To {email.to} · {email.status} · {email.createdAt.toISOString()}
           </p>
-          <pre>{linkify(email.text)}</pre>
+          {email.bodyRedactedAt ? <p>Body removed {email.bodyRedactedAt.toISOString()} (EMAIL_BODY_RETENTION_HOURS).</p> : <pre>{linkify(email.text)}</pre>}
         </article>
       ))}
     </main>
