@@ -72,7 +72,7 @@ describe('security headers', () => {
     }
   });
 
-  it('every page passes its CSP in Chromium: no violation, and the sign, confirm and reset forms work', async () => {
+  it('every page passes its CSP in Chromium: no violation, the sign, confirm and reset forms work, injected markup runs no script', async () => {
     const owner = await signUp('csp-owner@example.com');
     const [verification] = await waitForEmails(app(), 1, (email) => email.to === 'csp-owner@example.com' && email.subject === 'Confirm your email address', 'the verification email');
     expect((await call(app(), 'POST', '/api/auth/forgot-password', { body: { email: 'csp-owner@example.com' } })).status).toBe(202);
@@ -115,6 +115,12 @@ describe('security headers', () => {
       await visit(`/sign/${encodeURIComponent(tokenIn(invitation!, 'sign'))}`);
       await submit('Sign');
       expect(violations).toEqual([]);
+
+      // The control: markup injected into the page, as an XSS would inject it, cannot run its inline handler, and the
+      // listeners above report the attempt.
+      await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<img src="/no-such-image" onerror="window.injectedRan = true">'));
+      await expect.poll(() => violations.filter((text) => text.startsWith('script-src')).length, { timeout: 5_000 }).toBeGreaterThan(0);
+      expect(await page.evaluate(() => (window as unknown as { injectedRan?: boolean }).injectedRan === true)).toBe(false);
     });
   });
 });
