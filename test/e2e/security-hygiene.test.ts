@@ -4,6 +4,7 @@
 // not keep their live links: the cleanup empties sent bodies past EMAIL_BODY_RETENTION_HOURS and deletes rows past
 // EMAIL_LOG_RETENTION_DAYS. One `next start` on PostgreSQL with the in-process worker.
 import { describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/domain/tokens';
 import type { AppProcess } from './support/app-process';
 import { withBrowser } from './support/browser';
 import { defineConfiguration, localJobsSettled } from './support/configuration';
@@ -155,5 +156,31 @@ describe('email retention', () => {
     const [leftover] = await sql.query<{ rows: number }>(`select count(*)::int as rows from email_messages where status = 'SENT' and (html like '%vrf_%' or text like '%vrf_%' or text like '%sgn_%' or text like '%rst_%')`);
     expect(leftover).toEqual({ rows: 0 });
     expect(user.id).toBeTruthy();
+  });
+});
+
+describe('a database error', () => {
+  it('is logged without its parameters, from a route and from a page: no token hash, no API-key hash', async () => {
+    const owner = await signUp('db-error@example.com');
+    const created = await call(app(), 'POST', '/api/documents', { key: owner.apiKey, body: { title: 'Broken NDA', recipients: [{ email: 'db-error-signer@example.com' }] } });
+    expect((await call(app(), 'POST', `/api/documents/${created.body.id}/send`, { key: owner.apiKey })).status).toBe(202);
+    const [invitation] = await waitForEmails(app(), 1, (email) => email.to === 'db-error-signer@example.com', 'the invitation');
+    const token = tokenIn(invitation!, 'sign');
+    await app().settled();
+
+    // A real fault: the table every one of these queries reads is gone for a moment.
+    const sql = app().database!.handle.sql;
+    const before = web!.output().length;
+    await sql.query('alter table users rename to users_gone');
+    try {
+      expect((await call(app(), 'GET', `/sign/${encodeURIComponent(token)}`)).status).toBe(500);
+      expect((await call(app(), 'GET', `/documents/${created.body.id}`, { key: owner.apiKey })).status).toBe(500);
+      expect((await call(app(), 'GET', '/api/webhooks', { key: owner.apiKey })).status).toBe(500);
+    } finally {
+      await sql.query('alter table users_gone rename to users');
+    }
+    const output = web!.output().slice(before);
+    expect(output).toMatch(/Failed query/); // the errors were logged, with their SQL
+    for (const secret of [hashToken(token), hashToken(owner.apiKey), token, owner.apiKey, 'params:']) expect(output).not.toContain(secret);
   });
 });
