@@ -21,7 +21,8 @@ export function pageContentSecurityPolicy(nonce: string, options: SecurityHeader
     "default-src 'self'",
     // React's development build evaluates code to rebuild server stacks; production needs no eval.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.isProduction ? '' : " 'unsafe-eval'"}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // The development overlay sets inline styles, which a nonce cannot cover; production has none.
+    options.isProduction ? `style-src 'self' 'nonce-${nonce}'` : "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
