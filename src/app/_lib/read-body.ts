@@ -36,17 +36,20 @@ export function parseJson<Schema extends z.ZodType>(text: string, schema: Schema
   } catch {
     throw new ValidationError('Invalid request', [{ path: '', message: 'body is not valid JSON' }]);
   }
-  const nul = pathOfNul(value);
-  if (nul !== undefined) throw new ValidationError('Invalid request', [{ path: nul, message: NUL_MESSAGE }]);
+  rejectNul(value);
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError('Invalid request', zodIssues(result.error));
   return result.data;
 }
 
-export const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
+/** A ValidationError naming the first string or key (at any depth) that holds a NUL character. */
+export function rejectNul(value: unknown): void {
+  const path = pathOfNul(value);
+  if (path !== undefined) throw new ValidationError('Invalid request', [{ path, message: 'must not contain a NUL character (\\u0000)' }]);
+}
 
 /** The dotted path (as zod issues name fields) of the first string or key holding a NUL, or undefined. */
-export function pathOfNul(value: unknown, path: readonly string[] = []): string | undefined {
+function pathOfNul(value: unknown, path: readonly string[] = []): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, item] of Object.entries(value)) {

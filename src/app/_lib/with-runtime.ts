@@ -1,9 +1,8 @@
 // The base of every public route: the runtime, the awaited dynamic params, and errors mapped to HTTP by the one
 // mapper (unknown errors become a logged 500). withApiKey builds on it; withCronSecret predates it.
 import { getRuntime, type Runtime } from '@/runtime';
-import { ValidationError } from '@/jobs/errors';
 import { errorResponse } from './error-response';
-import { NUL_MESSAGE, pathOfNul } from './read-body';
+import { rejectNul } from './read-body';
 
 /** Dynamic segments: `[id]` is a string, `[...path]` a string array, `[[...path]]` possibly absent. */
 export type RouteParams = Record<string, string | string[] | undefined>;
@@ -26,8 +25,7 @@ export function withRuntime<Params extends RouteParams = RouteParams>(
       runtime = await getRuntime();
       const params = await context.params;
       // A path segment reaches SQL too (as an id or a token): the same NUL rule as for bodies.
-      const nul = pathOfNul(params);
-      if (nul !== undefined) throw new ValidationError('Invalid request', [{ path: nul, message: NUL_MESSAGE }]);
+      rejectNul(params);
       return await handler({ request, runtime, params });
     } catch (error) {
       return errorResponse(error, (e) => runtime?.logger.error({ err: e, method: request.method, path: new URL(request.url).pathname }, 'route failed'));
