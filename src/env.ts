@@ -24,13 +24,15 @@ const booleanFlag = (fallback: 'true' | 'false') =>
 
 const flag = booleanFlag('false');
 
-const positiveInt = (fallback: number, max: number) =>
+const wholeNumber = (fallback: number, min: number, max: number) =>
   z.coerce
     .number({ error: 'expected a whole number' })
     .int('expected a whole number')
-    .min(1, 'expected at least 1')
+    .min(min, `expected at least ${min}`)
     .max(max, `expected at most ${max}`)
     .default(fallback);
+
+const positiveInt = (fallback: number, max: number) => wholeNumber(fallback, 1, max);
 
 const optionalString = z
   .string()
@@ -107,6 +109,10 @@ const envSchema = z
 
     RESEND_API_KEY: optionalString,
     EMAIL_FROM: z.string().min(3).default('Signing <no-reply@localhost>'),
+    /** Sent emails keep their bodies (and their live links) this long, then the nightly cleanup empties them. */
+    EMAIL_BODY_RETENTION_HOURS: wholeNumber(24, 0, 24 * 365),
+    /** email_messages rows (recipient, subject, status, provider id) are deleted after this. */
+    EMAIL_LOG_RETENTION_DAYS: wholeNumber(90, 1, 3650),
     SENTRY_DSN: optionalHttpUrl,
     WEBHOOK_ALLOW_PRIVATE: flag,
   })
@@ -179,7 +185,11 @@ function toConfig(env: ParsedEnv) {
     },
     publicWebappUrl: env.PUBLIC_WEBAPP_URL,
     internalWebappUrl: env.INTERNAL_WEBAPP_URL ?? env.PUBLIC_WEBAPP_URL,
-    email: { resendApiKey: env.RESEND_API_KEY, from: env.EMAIL_FROM },
+    email: {
+      resendApiKey: env.RESEND_API_KEY,
+      from: env.EMAIL_FROM,
+      retention: { bodyHours: env.EMAIL_BODY_RETENTION_HOURS, days: env.EMAIL_LOG_RETENTION_DAYS },
+    },
     sentryDsn: env.SENTRY_DSN,
     webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE },
   };

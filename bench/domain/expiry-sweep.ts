@@ -54,6 +54,7 @@ export async function measureExpirySweep(handle: DatabaseHandle, expired: number
     now,
     email: createEmailTransport({ from: 'Bench <bench@example.com>', now }),
     exclusive: createExclusive(handle),
+    emailRetention: { bodyHours: 24, days: 90 },
     publicWebappUrl: 'http://localhost:3000',
     webhooks: { allowPrivate: false },
   };

@@ -7,6 +7,7 @@ import { toMilliseconds } from './duration';
 import { hasErrorCode, NonRetriableError, type RetryAfterError } from './errors';
 import type { JobEvent } from './event-type';
 import { lazyChild, type JobLogger } from './logger';
+import { redactError } from '../observability/redact-error';
 
 export type Memo = { status: 'COMPLETED'; output: unknown } | { status: 'FAILED'; error: string };
 
@@ -125,8 +126,9 @@ export function toJson(value: unknown): unknown {
   return value === undefined ? null : JSON.parse(JSON.stringify(value));
 }
 
-/** Name, message and stack, as stored in last_error and step memos. */
+/** Name, message and stack, as stored in last_error and step memos; without query parameters (redactError). */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return String(error);
+  const redacted = redactError(error);
+  if (redacted instanceof Error) return redacted.stack ?? `${redacted.name}: ${redacted.message}`;
+  return String(redacted);
 }

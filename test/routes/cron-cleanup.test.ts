@@ -45,13 +45,13 @@ describe('/api/cron/cleanup', () => {
 
   it('deletes logs past 90 days and documents deleted over 30 days ago, with their recipients, and answers the counts', async () => {
     const answer = await cleanup('POST', CRON_SECRET);
-    expect(answer).toEqual({ status: 200, body: { auditLogs: 25, systemLogs: 3, documents: 2, recipients: 4 } });
+    expect(answer).toEqual({ status: 200, body: { auditLogs: 25, systemLogs: 3, emailBodies: 0, emails: 0, documents: 2, recipients: 4 } });
     expect(await sql(`select type from audit_logs`)).toHaveLength(5);
     expect(await sql(`select 1 from documents`)).toHaveLength(1);
     expect(await sql(`select source, data from system_logs`)).toEqual([
-      { source: 'cron-cleanup', data: { auditLogs: 25, systemLogs: 3, documents: 2, recipients: 4 } },
+      { source: 'cron-cleanup', data: { auditLogs: 25, systemLogs: 3, emailBodies: 0, emails: 0, documents: 2, recipients: 4 } },
     ]);
-    expect((await cleanup('GET', CRON_SECRET)).body).toEqual({ auditLogs: 0, systemLogs: 0, documents: 0, recipients: 0 });
+    expect((await cleanup('GET', CRON_SECRET)).body).toEqual({ auditLogs: 0, systemLogs: 0, emailBodies: 0, emails: 0, documents: 0, recipients: 0 });
   });
 
   it('does the work once for ten parallel calls: one runs (200), the others get 409 while it does', async () => {
@@ -72,7 +72,7 @@ describe('/api/cron/cleanup', () => {
     await blocker.query('commit');
     await blocker.end();
     await Promise.all(calls);
-    expect(settled[9]).toEqual({ status: 200, body: { auditLogs: 25, systemLogs: 3, documents: 2, recipients: 4 } });
+    expect(settled[9]).toEqual({ status: 200, body: { auditLogs: 25, systemLogs: 3, emailBodies: 0, emails: 0, documents: 2, recipients: 4 } });
     expect(await sql(`select 1 from system_logs where source = 'cron-cleanup'`)).toHaveLength(1);
   });
 

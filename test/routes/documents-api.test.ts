@@ -78,6 +78,13 @@ describe('documents API', () => {
     expect({ documents: await count('documents'), recipients: await count('recipients') }).toEqual(before);
   });
 
+  it('refuses a NUL character in a path segment with 400 naming it, before it reaches SQL', async () => {
+    const document = await app.api('GET', '/api/documents/a%00b', { key: alice.apiKey });
+    expect(document).toMatchObject({ status: 400, body: { issues: [{ path: 'id', message: expect.stringContaining('NUL') }] } });
+    const sign = await app.api('POST', '/api/sign/sgn_%00', { body: { action: 'sign' } });
+    expect(sign).toMatchObject({ status: 400, body: { issues: [{ path: 'token' }] } });
+  });
+
   it('refuses an oversized body with 413 and writes nothing', async () => {
     const before = await count('documents');
     const huge = { title: 'x'.repeat(70 * 1024), recipients: validDocument.recipients };

@@ -36,7 +36,7 @@ describe('cleanup cron jobs', () => {
 
     const logs = await sql(`select source, data from system_logs where source in ('audit-cleanup', 'document-cleanup') order by source`);
     expect(logs).toEqual([
-      { source: 'audit-cleanup', data: { auditLogs: 12, systemLogs: 1 } },
+      { source: 'audit-cleanup', data: { auditLogs: 12, systemLogs: 1, emailBodies: 0, emails: 0 } },
       { source: 'document-cleanup', data: { documents: 1, recipients: 1 } },
     ]);
     expect(await sql(`select 1 from audit_logs where type = 'old'`)).toEqual([]);

@@ -40,7 +40,7 @@ export function PostJsonForm({ endpoint, field, actions }: PostJsonFormProps) {
           </label>
         </p>
       )}
-      <p style={{ display: 'flex', gap: 8 }}>
+      <p className="actions">
         {actions.map((action) => (
           <button key={action.label} type="button" disabled={busy || message !== null} onClick={() => void submit(action.body)}>
             {action.label}

@@ -2,6 +2,7 @@
 // mapper (unknown errors become a logged 500). withApiKey builds on it; withCronSecret predates it.
 import { getRuntime, type Runtime } from '@/runtime';
 import { errorResponse } from './error-response';
+import { rejectNul } from './read-body';
 
 /** Dynamic segments: `[id]` is a string, `[...path]` a string array, `[[...path]]` possibly absent. */
 export type RouteParams = Record<string, string | string[] | undefined>;
@@ -22,7 +23,10 @@ export function withRuntime<Params extends RouteParams = RouteParams>(
     let runtime: Runtime | undefined;
     try {
       runtime = await getRuntime();
-      return await handler({ request, runtime, params: await context.params });
+      const params = await context.params;
+      // A path segment reaches SQL too (as an id or a token): the same NUL rule as for bodies.
+      rejectNul(params);
+      return await handler({ request, runtime, params });
     } catch (error) {
       return errorResponse(error, (e) => runtime?.logger.error({ err: e, method: request.method, path: new URL(request.url).pathname }, 'route failed'));
     }

@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { executeRows, type Database } from '../../db/client';
 
-export type LogTable = 'audit_logs' | 'system_logs';
+/** Tables whose rows expire by age, each with an index on created_at. */
+export type LogTable = 'audit_logs' | 'system_logs' | 'email_messages';
+
+const TABLES: Record<LogTable, string> = { audit_logs: 'audit_logs', system_logs: 'system_logs', email_messages: 'email_messages' };
 
 /**
  * Deletes rows created before `before`, `batchSize` at a time, each batch its own statement (and, outside a
@@ -11,7 +14,7 @@ export type LogTable = 'audit_logs' | 'system_logs';
  */
 export async function deleteOldLogs(db: Database, input: { table: LogTable; before: Date; batchSize?: number }): Promise<number> {
   const batchSize = input.batchSize ?? 10_000;
-  const table = sql.raw(input.table === 'audit_logs' ? 'audit_logs' : 'system_logs');
+  const table = sql.raw(TABLES[input.table]);
   let total = 0;
   for (;;) {
     const [row] = await executeRows<{ deleted: number }>(

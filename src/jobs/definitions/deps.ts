@@ -3,6 +3,7 @@
 import type { Config } from '../../env';
 import type { Database, DatabaseHandle } from '../../db/client';
 import { createExclusive, type Exclusive } from '../../db/exclusive';
+import type { EmailRetention } from '../../domain/cleanup/retention';
 import { createEmailTransport, type EmailTransport } from '../../email/transport';
 import type { BackoffOptions } from '../define';
 
@@ -11,6 +12,8 @@ export interface JobDeps {
   /** The clock every time-dependent decision reads (expiry, token lifetimes, disabling endpoints). */
   now: () => Date;
   email: EmailTransport;
+  /** How long sent bodies and email rows are kept (the nightly cleanup). */
+  emailRetention: EmailRetention;
   /** Runs a task in one place at a time across processes (the cleanups). */
   exclusive: Exclusive;
   /** Base of the links in emails. */
@@ -30,6 +33,7 @@ export function createJobDeps(config: Config, database: DatabaseHandle, override
     db: database.db,
     now,
     email: createEmailTransport({ resendApiKey: config.email.resendApiKey, from: config.email.from, now }),
+    emailRetention: config.email.retention,
     exclusive: createExclusive(database),
     publicWebappUrl: config.publicWebappUrl,
     webhooks: { allowPrivate: config.webhooks.allowPrivateAddresses },

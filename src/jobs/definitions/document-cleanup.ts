@@ -9,7 +9,7 @@ export const DOCUMENT_CLEANUP_CRON = '0 4 * * *';
 export function documentCleanup(deps: JobDeps) {
   return defineJob({ id: 'document-cleanup', trigger: { cron: DOCUMENT_CLEANUP_CRON } }, async ({ step }) =>
     step.run('purge-deleted-documents', async () => {
-      const counts = await runCleanup(deps.db, { logs: false, documents: true, now: deps.now(), exclusive: deps.exclusive, source: 'document-cleanup' });
+      const counts = await runCleanup(deps.db, { logs: false, documents: true, now: deps.now(), exclusive: deps.exclusive, source: 'document-cleanup', emailRetention: deps.emailRetention });
       return counts ?? { skipped: 'another cleanup is running' };
     }),
   );

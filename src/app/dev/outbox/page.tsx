@@ -21,12 +21,12 @@ export default async function OutboxPage() {
       <h1>Outbox</h1>
       <p>The newest {emails.length} emails ({config.email.resendApiKey ? 'sent through Resend' : 'not sent: RESEND_API_KEY is unset'}).</p>
       {emails.map((email) => (
-        <article key={email.id} style={{ borderTop: '1px solid #ddd', padding: '8px 0' }}>
-          <h2 style={{ fontSize: 16, margin: '4px 0' }}>{email.subject}</h2>
-          <p style={{ margin: 0, color: '#555' }}>
+        <article key={email.id} className="outbox-email">
+          <h2>{email.subject}</h2>
+          <p>
             To {email.to} · {email.status} · {email.createdAt.toISOString()}
           </p>
-          <pre style={{ whiteSpace: 'pre-wrap' }}>{linkify(email.text)}</pre>
+          {email.bodyRedactedAt ? <p>Body removed {email.bodyRedactedAt.toISOString()} (EMAIL_BODY_RETENTION_HOURS).</p> : <pre>{linkify(email.text)}</pre>}
         </article>
       ))}
     </main>

@@ -5,6 +5,7 @@ import type { DocumentView } from '@/domain/documents/document-view';
 import { isUuid } from '@/domain/is-uuid';
 import { authenticateApiKey } from '@/domain/users/authenticate-api-key';
 import { hasErrorCode } from '@/jobs/errors';
+import { redactError } from '@/observability/redact-error';
 import { presentedApiKey } from '@/app/_lib/presented-api-key';
 import { getRuntime } from '@/runtime';
 
@@ -31,7 +32,8 @@ export default async function DocumentPage({ params }: { params: Promise<{ id: s
     // Matched by code, not instanceof: pages and domain modules may live in different bundles.
     if (hasErrorCode(error, 'UNAUTHORIZED')) return <SignInHint id={id} base={config.publicWebappUrl} invalidKey />;
     if (hasErrorCode(error, 'NOT_FOUND')) notFound();
-    throw error;
+    // Next.js logs what a page throws with console.error, past our logger: the API key's hash must not be in it.
+    throw redactError(error);
   }
   return (
     <main>

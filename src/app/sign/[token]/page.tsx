@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { PostJsonForm } from '@/app/_components/post-json-form';
 import { hasErrorCode } from '@/jobs/errors';
+import { redactError } from '@/observability/redact-error';
 import { getSigningRequest, type SigningRequest } from '@/domain/signing/get-signing-request';
 import { getRuntime } from '@/runtime';
 
@@ -19,7 +20,8 @@ export default async function SignPage({ params }: { params: Promise<{ token: st
   } catch (error) {
     if (hasErrorCode(error, 'NOT_FOUND')) notFound();
     if (hasErrorCode(error, 'GONE')) return <Message heading="This link no longer works" text={error.message} />;
-    throw error;
+    // Next.js logs what a page throws with console.error, past our logger: the token's hash must not be in it.
+    throw redactError(error);
   }
   return (
     <main>

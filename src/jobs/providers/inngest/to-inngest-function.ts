@@ -9,7 +9,7 @@ import {
 import { cronSlotKey, latestSlot } from '../../cron';
 import { cronEventName, type JobDefinition, type StepTools } from '../../define';
 import { hasErrorCode, type RetryAfterError } from '../../errors';
-import { toJson } from '../../execute';
+import { describeError, toJson } from '../../execute';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { FailedJobReport } from '../../failure-report';
@@ -61,7 +61,7 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
         const final = converted instanceof InngestNonRetriableError || isStepError(error) || attempt >= maxAttempts - 1;
         if (final) {
           await deps
-            .onFailure({ jobId: runId, definitionId: definition.id, eventName: event.name, error: describe(error), attempts: attempt + 1 })
+            .onFailure({ jobId: runId, definitionId: definition.id, eventName: event.name, error: describeError(error), attempts: attempt + 1 })
             .catch((reportError) => logger.error({ err: reportError }, 'failure hook failed'));
         }
         throw converted;
@@ -89,8 +89,4 @@ function convertError(error: unknown): unknown {
 /** A step that already failed for good (Inngest replays its memoized error as a StepError). */
 function isStepError(error: unknown): boolean {
   return error instanceof Error && error.name === 'StepError';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

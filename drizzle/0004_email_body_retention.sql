@@ -1,0 +1,3 @@
+ALTER TABLE "email_messages" ADD COLUMN "body_redacted_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "email_messages_unredacted_sent_at_idx" ON "email_messages" USING btree ("sent_at") WHERE "email_messages"."status" = 'SENT' and "email_messages"."body_redacted_at" is null;--> statement-breakpoint
+CREATE INDEX "email_messages_created_at_idx" ON "email_messages" USING btree ("created_at");
