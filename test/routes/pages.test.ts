@@ -61,6 +61,7 @@ describe('pages', () => {
 
     await closeRuntime();
     vi.stubEnv('NODE_ENV', 'production');
+    vi.stubEnv('WEBHOOK_ALLOW_PRIVATE', 'false'); // refused in production
     resetConfig();
     await expect(OutboxPage()).rejects.toSatisfy(isNotFound);
   });

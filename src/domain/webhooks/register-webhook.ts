@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client';
 import { webhooks } from '../../db/schema';
-import { assertWebhookUrl } from '../../webhooks/address-guard';
+import { assertWebhookUrl, type AddressPolicy } from '../../webhooks/address-guard';
 import { generateWebhookSecret } from '../../webhooks/sign';
 import type { WebhookEvent } from './webhook-events';
 
@@ -20,9 +20,9 @@ export interface RegisteredWebhook {
  */
 export async function registerWebhook(
   db: Database,
-  input: { ownerId: string; url: string; events: readonly WebhookEvent[]; allowPrivate: boolean },
+  input: { ownerId: string; url: string; events: readonly WebhookEvent[]; policy: AddressPolicy },
 ): Promise<RegisteredWebhook> {
-  const url = assertWebhookUrl(input.url, { allowPrivate: input.allowPrivate }).toString();
+  const url = assertWebhookUrl(input.url, input.policy).toString();
   const [row] = await db
     .insert(webhooks)
     .values({ ownerId: input.ownerId, url, secret: generateWebhookSecret(), events: [...new Set(input.events)] })
