@@ -109,6 +109,14 @@ const envSchema = z
     RESEND_API_KEY: optionalString,
     EMAIL_FROM: z.string().min(3).default('Signing <no-reply@localhost>'),
     SENTRY_DSN: optionalHttpUrl,
+    /**
+     * How many proxies in front of the app append to X-Forwarded-For: `false`/0 (default; 1 on Vercel, whose edge
+     * overwrites the header) = the header is ignored and limits count the socket's peer; `true` = 1.
+     */
+    TRUST_PROXY: z.preprocess(
+      (value) => (value === 'true' ? '1' : value === 'false' || value === '' ? '0' : value),
+      z.coerce.number({ error: 'expected false, true or a number of proxies' }).int('expected false, true or a number of proxies').min(0).max(10).optional(),
+    ),
     WEBHOOK_ALLOW_PRIVATE: flag,
     /** Comma-separated exact host:port webhook targets that may be private (self-hosted receivers, tests). */
     WEBHOOK_ALLOWED_HOSTS: z
@@ -200,6 +208,8 @@ function toConfig(env: ParsedEnv) {
     internalWebappUrl: env.INTERNAL_WEBAPP_URL ?? env.PUBLIC_WEBAPP_URL,
     email: { resendApiKey: env.RESEND_API_KEY, from: env.EMAIL_FROM },
     sentryDsn: env.SENTRY_DSN,
+    /** Proxies whose X-Forwarded-For entries are believed (src/limits/client-address.ts). */
+    trustedProxies: env.TRUST_PROXY ?? (env.VERCEL ? 1 : 0),
     webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE, allowedHosts: env.WEBHOOK_ALLOWED_HOSTS },
   };
 }

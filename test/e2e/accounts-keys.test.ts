@@ -1,7 +1,8 @@
 // Sign-in and API keys on the built app (issue "Security hardening", finding 7), on the quick-start configuration
 // (embedded PGlite, whose rate-limit counters live in its own table): a password is checked by sign-in, which
 // hands out a named key; keys are listed, created and revoked; a password reset revokes them all. And production
-// refuses WEBHOOK_ALLOW_PRIVATE=true.
+// refuses WEBHOOK_ALLOW_PRIVATE=true. TRUST_PROXY is unset here, so X-Forwarded-For must not move a client into a
+// fresh rate-limit bucket.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +75,24 @@ describe('sign-in and API keys', () => {
     const fresh = await call(app(), 'POST', '/api/auth/signin', { body: { email, password: 'a brand new passphrase' } });
     expect(fresh.status).toBe(201);
     expect((await call(app(), 'GET', '/api/keys', { key: fresh.body.apiKey })).body.keys.map((key: { name: string }) => key.name)).toEqual(['sign-in']);
+  });
+
+  it('limits password guessing per address (10 tries, then 429 even with the right password) and ignores a spoofed X-Forwarded-For', async () => {
+    const email = 'guessed@example.com';
+    await signUp(email);
+    for (let n = 0; n < 10; n += 1) {
+      const answer = await call(app(), 'POST', '/api/auth/signin', { body: { email, password: `guess number ${n}` }, headers: { 'x-forwarded-for': `192.0.2.${n}` } });
+      expect(answer.status).toBe(401);
+    }
+    const right = await call(app(), 'POST', '/api/auth/signin', { body: { email, password: PASSWORD } });
+    expect(right.status).toBe(429);
+
+    // forgot-password allows 20 an hour per client address; a new X-Forwarded-For each time changes nothing.
+    let status = 0;
+    for (let n = 0; n < 25 && status !== 429; n += 1) {
+      status = (await call(app(), 'POST', '/api/auth/forgot-password', { body: { email: `spoof-${n}@example.com` }, headers: { 'x-forwarded-for': `192.0.2.${100 + n}` } })).status;
+    }
+    expect(status).toBe(429);
   });
 
   it('refuses to start in production with WEBHOOK_ALLOW_PRIVATE=true, naming the variable and WEBHOOK_ALLOWED_HOSTS', async () => {
