@@ -7,6 +7,8 @@ const nextConfig = {
     'pino',
     'bullmq',
     'ioredis',
+    // Its Drizzle store loads drizzle-orm with a computed import(), which a bundle cannot resolve.
+    'rate-limiter-flexible',
     // bull-board finds its UI files and templates on disk at run time.
     '@bull-board/api',
     '@bull-board/hono',

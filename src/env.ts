@@ -1,6 +1,7 @@
 // The only module that reads process.env. Every setting is parsed once by one zod schema into typed config;
 // a wrong value stops start-up with one message naming the variable and what it accepts.
 import { z } from 'zod';
+import { normalizeHostPort } from './webhooks/host-port';
 
 /** Names the seeds used; each is accepted as an alias of ours. Ours wins when both are set. */
 const ALIASES: Record<string, readonly string[]> = {
@@ -114,7 +115,26 @@ const envSchema = z
     /** email_messages rows (recipient, subject, status, provider id) are deleted after this. */
     EMAIL_LOG_RETENTION_DAYS: wholeNumber(90, 1, 3650),
     SENTRY_DSN: optionalHttpUrl,
+    /**
+     * How many proxies in front of the app append to X-Forwarded-For: `false`/0 (default; 1 on Vercel, whose edge
+     * overwrites the header) = the header is ignored and limits count the socket's peer; `true` = 1.
+     */
+    TRUST_PROXY: z.preprocess(
+      (value) => (value === 'true' ? '1' : value === 'false' || value === '' ? '0' : value),
+      z.coerce.number({ error: 'expected false, true or a number of proxies' }).int('expected false, true or a number of proxies').min(0).max(10).optional(),
+    ),
     WEBHOOK_ALLOW_PRIVATE: flag,
+    /** Comma-separated exact host:port webhook targets that may be private (self-hosted receivers, tests). */
+    WEBHOOK_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+        const normalized = entries.map(normalizeHostPort);
+        const bad = entries.filter((_, index) => normalized[index] === null);
+        if (bad.length) ctx.addIssue({ code: 'custom', message: `expected comma-separated host:port entries, e.g. 127.0.0.1:4567 (bad: ${bad.join(', ')})` });
+        return normalized.filter((entry): entry is string => entry !== null);
+      }),
   })
   .superRefine((env, ctx) => {
     const require = (key: keyof typeof env, why: string) => {
@@ -133,6 +153,13 @@ const envSchema = z
     }
     if (resolveMode(env) === 'serverless' && env.JOBS_PROVIDER === 'local') {
       require('JOBS_SIGNING_SECRET', 'for the local provider in serverless mode (it signs /api/jobs/run calls)');
+    }
+    if (env.WEBHOOK_ALLOW_PRIVATE && env.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_ALLOW_PRIVATE'],
+        message: 'is refused in production (it would let any user aim webhooks at internal services); list exact targets in WEBHOOK_ALLOWED_HOSTS instead',
+      });
     }
     if (env.JOBS_SERVER_DISABLED && env.ONLY_JOB_SERVER) {
       ctx.addIssue({ code: 'custom', path: ['ONLY_JOB_SERVER'], message: 'cannot be true together with JOBS_SERVER_DISABLED' });
@@ -191,7 +218,9 @@ function toConfig(env: ParsedEnv) {
       retention: { bodyHours: env.EMAIL_BODY_RETENTION_HOURS, days: env.EMAIL_LOG_RETENTION_DAYS },
     },
     sentryDsn: env.SENTRY_DSN,
-    webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE },
+    /** Proxies whose X-Forwarded-For entries are believed (src/limits/client-address.ts). */
+    trustedProxies: env.TRUST_PROXY ?? (env.VERCEL ? 1 : 0),
+    webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE, allowedHosts: env.WEBHOOK_ALLOWED_HOSTS },
   };
 }
 

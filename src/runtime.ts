@@ -11,6 +11,7 @@ import { createProvider } from './jobs/providers/create-provider';
 import type { JobProvider } from './jobs/providers/types';
 import { JobRegistry } from './jobs/registry';
 import { createLogger, type Logger } from './observability/logger';
+import { createRateLimiter, type RateLimiter } from './limits/rate-limiter';
 
 export interface Runtime {
   readonly config: Config;
@@ -19,6 +20,8 @@ export interface Runtime {
   readonly registry: JobRegistry;
   readonly provider: JobProvider;
   readonly jobs: JobClient<AppEventCatalog>;
+  /** The rate limits of the public routes (src/limits/). */
+  readonly limits: RateLimiter;
 }
 
 const holder = globalThis as { __runtime?: Promise<Runtime> };
@@ -51,7 +54,25 @@ async function createRuntime(config: Config): Promise<Runtime> {
       });
     },
   });
-  return { config, database, logger, registry, provider, jobs: new JobClient<AppEventCatalog>(registry, provider) };
+  const limits = createRateLimiter(await rateLimitStore(config, database, logger));
+  return { config, database, logger, registry, provider, jobs: new JobClient<AppEventCatalog>(registry, provider), limits };
+}
+
+/** Redis when BullMQ runs (it is there anyway), else the database: either way shared by every instance. */
+async function rateLimitStore(config: Config, database: DatabaseHandle, logger: Logger) {
+  if (config.jobs.provider === 'bullmq' && config.redis.url) {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    // ioredis reconnects by itself; meanwhile each process counts in memory (the limiter's insurance).
+    let wasReady = false;
+    client.on('ready', () => (wasReady = true));
+    client.on('error', (error) => {
+      if (wasReady) logger.warn({ err: error }, 'rate-limit Redis connection lost; limiting in process memory until it is back');
+      wasReady = false;
+    });
+    return { kind: 'redis', client, prefix: config.redis.prefix } as const;
+  }
+  return { kind: 'database', db: database.db } as const;
 }
 
 /** Stops the job server (if running) and closes the database (tests and graceful shutdown). */
@@ -59,7 +80,8 @@ export async function closeRuntime(options: { timeoutMs?: number } = {}): Promis
   const runtime = holder.__runtime;
   holder.__runtime = undefined;
   if (!runtime) return;
-  const { provider, database } = await runtime;
+  const { provider, database, limits } = await runtime;
   await provider.stop(options);
+  await limits.close();
   await database.close();
 }

@@ -3,11 +3,14 @@
 // server in-process unless JOBS_SERVER_DISABLED=true. While the schema is behind, jobs wait for it (see
 // ensure-schema.ts) and /api/health answers 503.
 import { waitForSchema } from './ensure-schema';
+import { installClientAddressStamp } from './limits/client-address';
 import { runsInProcessWorker, setProcessRole } from './process-role';
 import { getRuntime } from './runtime';
 import { installShutdownHandlers, shutdownSignal } from './shutdown';
 
 export async function startWebProcess(): Promise<void> {
+  // Before the first request is handled: the per-IP limits read the peer address it stamps on every request.
+  installClientAddressStamp();
   const runtime = await getRuntime();
   const { config, logger, provider, database } = runtime;
   const runsJobs = runsInProcessWorker(config);

@@ -103,4 +103,21 @@ describe('parseEnv', () => {
     const message = errorOf({ CRON_SECRET: 'hunter2' });
     expect(message).not.toContain('hunter2');
   });
+
+  it('refuses WEBHOOK_ALLOW_PRIVATE=true in production, and parses WEBHOOK_ALLOWED_HOSTS into exact host:port entries', () => {
+    expect(errorOf({ NODE_ENV: 'production', WEBHOOK_ALLOW_PRIVATE: 'true' })).toMatch(/WEBHOOK_ALLOW_PRIVATE: is refused in production.*WEBHOOK_ALLOWED_HOSTS/);
+    expect(parseEnv({ NODE_ENV: 'development', WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks.allowPrivateAddresses).toBe(true);
+    const config = parseEnv({ NODE_ENV: 'production', WEBHOOK_ALLOWED_HOSTS: '127.1:4567, Hooks.Internal:443,[::1]:8080' });
+    expect(config.webhooks).toEqual({ allowPrivateAddresses: false, allowedHosts: ['127.0.0.1:4567', 'hooks.internal:443', '[::1]:8080'] });
+    expect(errorOf({ WEBHOOK_ALLOWED_HOSTS: 'http://example.com, example.com' })).toContain('WEBHOOK_ALLOWED_HOSTS: expected comma-separated host:port entries');
+  });
+
+  it('believes X-Forwarded-For only with TRUST_PROXY: none by default, one proxy on Vercel', () => {
+    expect(parseEnv({}).trustedProxies).toBe(0);
+    expect(parseEnv({ VERCEL: '1', DATABASE_URL: 'postgres://db/app', JOBS_PROVIDER: 'inngest', INNGEST_DEV: '1' }).trustedProxies).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: 'true' }).trustedProxies).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: '2' }).trustedProxies).toBe(2);
+    expect(parseEnv({ VERCEL: '1', DATABASE_URL: 'postgres://db/app', JOBS_PROVIDER: 'inngest', INNGEST_DEV: '1', TRUST_PROXY: 'false' }).trustedProxies).toBe(0);
+    expect(errorOf({ TRUST_PROXY: 'yes' })).toContain('TRUST_PROXY');
+  });
 });

@@ -29,3 +29,15 @@ export class UnavailableError extends Error {
   override readonly name = 'UnavailableError';
   readonly code = 'UNAVAILABLE' as const;
 }
+
+/** A rate limit is used up; `retryAfterSeconds` goes into the 429's Retry-After header. */
+export class TooManyRequestsError extends Error {
+  override readonly name = 'TooManyRequestsError';
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -24,7 +24,12 @@ export const webhookDeliveryRequested = defineEvent(
   }),
 );
 export const userSignedUp = defineEvent('user/signed.up', z.object({ userId: id }));
-export const passwordResetRequested = defineEvent('user/password-reset.requested', z.object({ userId: id }));
+/**
+ * Dispatched for every forgot-password request, known address or not, so both answers cost the same (no account
+ * enumeration by timing); the job finds out whether there is anyone to email. `userId` is the earlier shape, still
+ * accepted for jobs queued before the change.
+ */
+export const passwordResetRequested = defineEvent('user/password-reset.requested', z.union([z.object({ email: z.email().max(254) }), z.object({ userId: id })]));
 
 const emailMessage = z.object({
   to: z.email(),

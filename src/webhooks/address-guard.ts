@@ -1,12 +1,16 @@
 // Decides which addresses a webhook may reach. Only public unicast by default; with `allowPrivate` (development,
 // tests) loopback and private networks too, but never link-local, metadata or unspecified addresses: no real
-// endpoint lives there, and cloud credentials do.
+// endpoint lives there, and cloud credentials do. `allowedHosts` opens exact host:port targets only (a self-hosted
+// receiver, a test's loopback listener): the one switch production may use, since it opens nothing else.
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { ValidationError } from '../jobs/errors';
+import { hostPortOf } from './host-port';
 
 export interface AddressPolicy {
   allowPrivate: boolean;
+  /** Exact `hostname:port` targets (as `src/webhooks/host-port.ts` normalises them) that may be private; metadata stays refused. */
+  allowedHosts?: readonly string[];
 }
 
 /** Ranges reachable only with `allowPrivate`. Every other ipaddr.js range except 'unicast' is always refused. */
@@ -75,5 +79,14 @@ export function webhookUrlRefusalReason(url: string, policy: AddressPolicy): str
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'only http and https URLs are allowed';
   // Credentials in the URL would be sent to the receiver and shown wherever the URL is displayed.
   if (parsed.username || parsed.password) return 'credentials in the URL are not allowed';
-  return hostnameRefusalReason(parsed.hostname, policy);
+  return hostnameRefusalReason(parsed.hostname, policyForUrl(parsed, policy));
+}
+
+/**
+ * The policy one target is judged by: an allow-listed `hostname:port` may be private (loopback, private networks),
+ * everything else keeps the given policy. Used at registration and for the connect-time lookup of each delivery.
+ */
+export function policyForUrl(url: URL, policy: AddressPolicy): AddressPolicy {
+  if (!policy.allowedHosts?.length || policy.allowPrivate) return policy;
+  return policy.allowedHosts.includes(hostPortOf(url)) ? { ...policy, allowPrivate: true } : policy;
 }

@@ -3,7 +3,7 @@
 // behaviour; the outcome carries it.
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { webhookUrlRefusalReason, RefusedAddressError } from './address-guard';
+import { policyForUrl, webhookUrlRefusalReason, RefusedAddressError, type AddressPolicy } from './address-guard';
 import { createGuardedLookup, type Resolver } from './guarded-lookup';
 import { readCappedBody, textExcerpt } from './response-body';
 import { parseRetryAfter } from './retry-after';
@@ -24,6 +24,8 @@ export interface WebhookMessage {
 export interface DeliveryOptions {
   /** Development only: allow loopback and private networks (link-local and metadata stay refused). */
   allowPrivate: boolean;
+  /** Exact `hostname:port` targets that may be private (WEBHOOK_ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
   /** Covers DNS, connect, headers and body together. */
   timeoutMs?: number;
   maxResponseBytes?: number;
@@ -62,13 +64,14 @@ export async function deliverWebhook(message: WebhookMessage, options: DeliveryO
   const { timeoutMs = DELIVERY_DEFAULTS.timeoutMs, maxResponseBytes = DELIVERY_DEFAULTS.maxResponseBytes } = options;
   const { storedExcerptBytes = DELIVERY_DEFAULTS.storedExcerptBytes } = options;
   const now = options.now ?? (() => new Date());
-  const policy = { allowPrivate: options.allowPrivate };
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
 
   // The lookup hook never sees literal IPs (net.connect skips DNS for them), so they are judged here.
-  const refusal = webhookUrlRefusalReason(message.url, policy);
+  const refusal = webhookUrlRefusalReason(message.url, options);
   if (refusal) return { ok: false, outcome: 'refused', error: refusal, durationMs: elapsed() };
+  // The lookup sees only a hostname, so an allow-listed host:port decides its policy here, for this URL alone.
+  const policy: AddressPolicy = policyForUrl(new URL(message.url), options);
 
   const body = webhookBody(message.event, message.payload, message.occurredAt);
   const headers = signWebhook({ secret: message.secret, messageId: message.messageId, timestamp: now(), body });

@@ -3,11 +3,13 @@ import type { SqlClient } from '../../src/db/client';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 const EXPECTED_TABLES = [
+  'api_keys',
   'audit_logs',
   'background_job_tasks',
   'background_jobs',
   'documents',
   'email_messages',
+  'rate_limits',
   'recipients',
   'system_logs',
   'user_tokens',

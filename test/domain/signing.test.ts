@@ -35,7 +35,7 @@ async function sentDocument(recipientCount: number, expiresAt: Date | null = nul
     recipients: Array.from({ length: recipientCount }, (_, n) => ({ email: `r${n}@example.com` })),
     expiresAt,
   });
-  await sendDocument(db, { id: document.id, ownerId, now });
+  await sendDocument(db, { id: document.id, owner: { id: ownerId, emailVerifiedAt: now }, now });
   const tokens: string[] = [];
   for (const recipient of document.recipients) {
     const token = newToken('sgn');

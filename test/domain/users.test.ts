@@ -1,7 +1,7 @@
 // Account rules: scrypt password hashes, API keys stored as hashes, and single-use tokens with their lifetimes.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../../src/db/schema';
+import { apiKeys, users } from '../../src/db/schema';
 import { GoneError, UnauthorizedError } from '../../src/domain/errors';
 import { authenticateApiKey } from '../../src/domain/users/authenticate-api-key';
 import { issueUserToken } from '../../src/domain/users/issue-user-token';
@@ -32,8 +32,8 @@ describe('users', () => {
 
   it('stores only the hash of the API key and authenticates by it', async () => {
     const { user, apiKey } = await signUp(database.handle.db, { email: 'key@example.com', password: 'long enough password' });
-    const [row] = await database.handle.db.select().from(users).where(eq(users.id, user.id));
-    expect(row!.apiKeyHash).toMatch(/^[0-9a-f]{64}$/);
+    const [row] = await database.handle.db.select().from(apiKeys).where(eq(apiKeys.userId, user.id));
+    expect(row!.keyHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(apiKey);
     expect((await authenticateApiKey(database.handle.db, apiKey)).id).toBe(user.id);
     await expect(authenticateApiKey(database.handle.db, apiKey.slice(0, -1))).rejects.toThrow(UnauthorizedError);

@@ -53,6 +53,20 @@ async function createAdmin(databaseUrl: string): Promise<string> {
 
 describeUserFlow(app);
 
+describe('rate limits on BullMQ', () => {
+  it('keeps the counters in Redis under REDIS_PREFIX, none in PostgreSQL', async () => {
+    expect((await call(app(), 'POST', '/api/auth/forgot-password', { body: { email: 'counted-in-redis@example.com' } })).status).toBe(202);
+    expect((await call(app(), 'POST', '/api/auth/forgot-password', { body: { email: 'counted-in-redis@example.com' } })).status).toBe(429);
+    const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    try {
+      expect((await redis.keys(`${REDIS_PREFIX}:rate-limit:forgot-password-per-email:*`)).length).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+    expect(await app().database!.handle.sql.query('select key from rate_limits')).toEqual([]);
+  });
+});
+
 describe('the BullMQ dashboard', () => {
   it('refuses /api/jobs/board without a key (401, with a Basic challenge) and for a non-admin (403)', async () => {
     const anonymous = await call(app(), 'GET', '/api/jobs/board');

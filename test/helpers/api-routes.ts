@@ -3,6 +3,9 @@ import * as signup from '../../src/app/api/auth/signup/route';
 import * as verify from '../../src/app/api/auth/verify/route';
 import * as forgotPassword from '../../src/app/api/auth/forgot-password/route';
 import * as resetPassword from '../../src/app/api/auth/reset-password/route';
+import * as signin from '../../src/app/api/auth/signin/route';
+import * as keys from '../../src/app/api/keys/route';
+import * as key from '../../src/app/api/keys/[id]/route';
 import * as documents from '../../src/app/api/documents/route';
 import * as document from '../../src/app/api/documents/[id]/route';
 import * as sendDocument from '../../src/app/api/documents/[id]/send/route';
@@ -20,6 +23,9 @@ export const apiRoutes = {
   '/api/auth/verify': verify,
   '/api/auth/forgot-password': forgotPassword,
   '/api/auth/reset-password': resetPassword,
+  '/api/auth/signin': signin,
+  '/api/keys': keys,
+  '/api/keys/[id]': key,
   '/api/documents': documents,
   '/api/documents/[id]': document,
   '/api/documents/[id]/send': sendDocument,

@@ -128,7 +128,7 @@ export async function startApp(options: AppOptions = {}): Promise<AppHarness> {
       return { status: response.status, body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
     },
     async createUser(email, name) {
-      const { user, apiKey } = await createUser(db, { email, name });
+      const { user, apiKey } = await createUser(db, { email, name, emailVerifiedAt: new Date() });
       return { id: user.id, apiKey };
     },
     emails: () => db.select().from(emailMessages).orderBy(asc(emailMessages.createdAt), asc(emailMessages.to)),

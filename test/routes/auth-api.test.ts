@@ -43,13 +43,15 @@ describe('auth API', () => {
     expect(await count()).toBe(users);
   });
 
-  it('answers forgot-password with the same 202 whether or not the account exists, enqueueing only for a real one', async () => {
-    const user = await app.createUser('real@example.com');
+  it('answers forgot-password with the same 202 whether or not the account exists, enqueueing the same job for both', async () => {
+    await app.createUser('real@example.com');
     const unknown = await app.api('POST', '/api/auth/forgot-password', { body: { email: 'nobody@example.com' } });
     const known = await app.api('POST', '/api/auth/forgot-password', { body: { email: 'REAL@example.com' } });
     expect(unknown).toEqual(known);
     expect(known.status).toBe(202);
-    expect(await jobs('send-password-reset-email')).toEqual([{ payload: { userId: user.id } }]);
+    // The job, not the route, finds out whether there is an account: both requests did the same work.
+    const emails = (await jobs('send-password-reset-email')).map((job) => (job.payload as { email: string }).email);
+    expect(emails.sort()).toEqual(['nobody@example.com', 'real@example.com']);
   });
 
   it('answers 404 for tokens that were never issued', async () => {

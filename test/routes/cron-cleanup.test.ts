@@ -79,6 +79,7 @@ describe('/api/cron/cleanup', () => {
   it('refuses with 503 in production when CRON_SECRET is unset', async () => {
     await closeRuntime();
     vi.stubEnv('NODE_ENV', 'production');
+    vi.stubEnv('WEBHOOK_ALLOW_PRIVATE', 'false'); // refused in production
     vi.stubEnv('CRON_SECRET', '');
     resetConfig();
     const answer = await cleanup('GET', 'undefined');

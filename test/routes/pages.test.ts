@@ -28,7 +28,7 @@ async function signingToken(): Promise<string> {
   const db = app.deps.db;
   const owner = await app.createUser(`owner-${Date.now()}@example.com`, 'Olga');
   const document = await createDocument(db, { ownerId: owner.id, title: 'Lease <b>2026</b>', recipients: [{ email: 'signer@example.com', name: 'Sam' }] });
-  await sendDocument(db, { id: document.id, ownerId: owner.id, now: new Date() });
+  await sendDocument(db, { id: document.id, owner: { id: owner.id, emailVerifiedAt: new Date() }, now: new Date() });
   const token = newToken('sgn');
   await setSigningToken(db, { recipientId: document.recipients[0]!.id, token, now: new Date() });
   return token;
@@ -61,6 +61,7 @@ describe('pages', () => {
 
     await closeRuntime();
     vi.stubEnv('NODE_ENV', 'production');
+    vi.stubEnv('WEBHOOK_ALLOW_PRIVATE', 'false'); // refused in production
     resetConfig();
     await expect(OutboxPage()).rejects.toSatisfy(isNotFound);
   });

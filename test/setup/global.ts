@@ -63,9 +63,13 @@ async function assertRedisReachable(): Promise<void> {
   }
 }
 
-/** The template is named after a hash of the migrations, so a new migration yields a new template. */
+/**
+ * The template is named after a hash of the migrations, so a new migration yields a new template. The black-box
+ * suite run against another checkout (E2E_APP_ROOT) migrates with that checkout's migrations: its build expects
+ * its own schema.
+ */
 async function ensureTemplateDatabase(): Promise<string> {
-  const folder = migrationsFolder();
+  const folder = process.env.E2E_APP_ROOT ? path.join(path.resolve(process.env.E2E_APP_ROOT), 'drizzle') : migrationsFolder();
   const hash = createHash('sha256');
   for (const file of (await readdir(folder)).filter((name) => name.endsWith('.sql')).sort()) {
     hash.update(file).update(await readFile(path.join(folder, file)));
@@ -80,7 +84,7 @@ async function ensureTemplateDatabase(): Promise<string> {
     await admin.query(`create database "${name}"`);
     const handle = openNodePostgres(databaseUrl(name), { poolSize: 2 });
     try {
-      await migrateDatabase(handle);
+      await migrateDatabase(handle, folder);
     } finally {
       await handle.close();
     }

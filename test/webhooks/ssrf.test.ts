@@ -138,3 +138,17 @@ describe('deliverWebhook with allowPrivate=true', () => {
     expect(canary.connections).toBe(0);
   });
 });
+
+describe('deliverWebhook with WEBHOOK_ALLOWED_HOSTS', () => {
+  it('reaches exactly the allow-listed host:port (by literal or by name), and nothing else on loopback', async () => {
+    const port = new URL(receiver.url).port;
+    const allowedHosts = [`127.0.0.1:${port}`, `receiver.example.test:${port}`];
+    expect(await send(`${receiver.url}/hook`, { allowedHosts })).toMatchObject({ ok: true, outcome: 'delivered' });
+    expect(await send(`http://receiver.example.test:${port}/hook`, { allowedHosts, resolve: resolveTo('127.0.0.1') })).toMatchObject({ ok: true, outcome: 'delivered' });
+    // The same host on another port, another name resolving to loopback, and metadata stay refused.
+    expect((await send(`http://127.0.0.1:${canary.portV4}/`, { allowedHosts })).outcome).toBe('refused');
+    expect((await send(`http://other.example.test:${canary.portV4}/`, { allowedHosts: [...allowedHosts, `127.0.0.1:${canary.portV4}`] })).outcome).toBe('refused');
+    expect((await send(`http://169.254.169.254:${canary.portV4}/`, { allowedHosts: [`169.254.169.254:${canary.portV4}`] })).outcome).toBe('refused');
+    expect(canary.connections).toBe(0);
+  });
+});

@@ -1,7 +1,7 @@
 // The one mapper from errors to HTTP responses. Known errors say what went wrong; anything else is a 500 whose
 // details go to the log, not to the client.
 import { isValidationError, type EnqueueError, type ValidationError } from '@/jobs/errors';
-import type { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError, UnavailableError } from '@/domain/errors';
+import type { ConflictError, ForbiddenError, GoneError, NotFoundError, TooManyRequestsError, UnauthorizedError, UnavailableError } from '@/domain/errors';
 
 const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION: 400,
@@ -11,6 +11,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   CONFLICT: 409,
   GONE: 410,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 };
 
@@ -28,6 +29,7 @@ type KnownError =
   | GoneError
   | UnavailableError
   | PayloadTooLargeError
+  | TooManyRequestsError
   | EnqueueError;
 
 /** By code, not class: errors raised inside the runtime come from another bundle's copy of the classes. */
@@ -38,7 +40,8 @@ function isKnown(error: unknown): error is KnownError {
 export function errorResponse(error: unknown, log?: (error: unknown) => void): Response {
   if (isKnown(error)) {
     const body = isValidationError(error) ? { error: 'Invalid request', issues: error.issues } : { error: error.message };
-    return Response.json(body, { status: STATUS_BY_CODE[error.code] });
+    const headers = error.code === 'RATE_LIMITED' ? { 'retry-after': String(error.retryAfterSeconds) } : undefined;
+    return Response.json(body, { status: STATUS_BY_CODE[error.code], headers });
   }
   log?.(error);
   return Response.json({ error: 'Internal error' }, { status: 500 });

@@ -5,3 +5,5 @@ export const emailField = z.email().max(254);
 /** NIST 800-63B: length over composition rules; the upper bound keeps scrypt's input sane. */
 export const passwordField = z.string().min(10, 'must be at least 10 characters').max(256);
 export const tokenField = z.string().min(10).max(200);
+/** What an API key is for, as its owner names it. */
+export const keyNameField = z.string().trim().min(1).max(100);

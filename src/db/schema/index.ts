@@ -4,3 +4,4 @@ export * from './webhooks';
 export * from './logs';
 export * from './email';
 export * from './jobs';
+export * from './rate-limits';

@@ -11,16 +11,36 @@ export const users = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     role: text('role', { enum: ['USER', 'ADMIN'] }).notNull().default('USER'),
     passwordHash: text('password_hash'),
-    /** SHA-256 of the API key; the key itself is shown once and never stored. */
-    apiKeyHash: text('api_key_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex('users_email_key').on(table.email),
-    // API authentication looks a user up by key hash on every request.
-    uniqueIndex('users_api_key_hash_key').on(table.apiKeyHash),
     check('users_role_check', sql`${table.role} in ('USER', 'ADMIN')`),
+  ],
+);
+
+/**
+ * API keys, several per user (sign-up, sign-in, `POST /api/keys`, the CLI), each revocable on its own and all at
+ * once on a password reset. Only the SHA-256 of a key is stored; the key is shown once.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** What the key is for, as its owner named it (`sign-in`, `ci`, …). */
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // API authentication looks a key up by hash on every request.
+    uniqueIndex('api_keys_key_hash_key').on(table.keyHash),
+    // Listing a user's keys, and revoking them all on a password reset.
+    index('api_keys_user_id_idx').on(table.userId),
   ],
 );
 

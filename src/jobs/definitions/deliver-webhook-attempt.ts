@@ -37,7 +37,7 @@ export async function deliverWebhookAttempt(deps: JobDeps, request: DeliveryRequ
       payload: request.payload,
       occurredAt: request.occurredAt ? new Date(request.occurredAt) : undefined,
     },
-    { allowPrivate: deps.webhooks.allowPrivate, timeoutMs: deps.webhooks.timeoutMs },
+    { allowPrivate: deps.webhooks.allowPrivate, allowedHosts: deps.webhooks.allowedHosts, timeoutMs: deps.webhooks.timeoutMs },
   );
   await recordDelivery(deps.db, { ...request, attempt, result });
   const now = deps.now();

@@ -21,6 +21,8 @@ export interface JobDeps {
   webhooks: {
     /** WEBHOOK_ALLOW_PRIVATE: development and tests deliver to loopback receivers. */
     allowPrivate: boolean;
+    /** WEBHOOK_ALLOWED_HOSTS: exact host:port targets that may be private, production included. */
+    allowedHosts?: readonly string[];
     /** Retry schedule of a failing delivery; tests shorten it. */
     backoff?: Partial<BackoffOptions>;
     timeoutMs?: number;
@@ -36,7 +38,7 @@ export function createJobDeps(config: Config, database: DatabaseHandle, override
     emailRetention: config.email.retention,
     exclusive: createExclusive(database),
     publicWebappUrl: config.publicWebappUrl,
-    webhooks: { allowPrivate: config.webhooks.allowPrivateAddresses },
+    webhooks: { allowPrivate: config.webhooks.allowPrivateAddresses, allowedHosts: config.webhooks.allowedHosts },
     ...overrides,
   };
 }

@@ -9,11 +9,14 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend';
 import { waitFor } from '../../helpers/wait-for';
 import { freePort, spawnNextStart, spawnWorker, type AppProcess } from './app-process';
+import { startWebhookGateway, type WebhookGateway } from './webhook-gateway';
 
 export interface E2EApp {
   /** The web process's base URL (also its PUBLIC_WEBAPP_URL, so emailed links point at it). */
   readonly url: string;
   readonly resend: FakeResend;
+  /** The one webhook target host:port the app may reach (WEBHOOK_ALLOWED_HOSTS); receivers sit behind it. */
+  readonly webhooks: WebhookGateway;
   /** The PostgreSQL database the app runs on, for assertions; undefined on embedded PGlite. */
   readonly database: TestDatabase | undefined;
   /** Waits until no job is due or running, as far as this configuration lets us see (PGlite: not at all). */
@@ -41,14 +44,17 @@ export type ConfigurationStart = (setup: ConfigurationSetup) => Promise<{ url: s
 
 export const RESEND_API_KEY = 're_test_e2e_0123456789';
 
-/** The environment every app process gets: production as `next start` runs it, email through the Resend stand-in. */
-function baseEnv(resend: FakeResend): Record<string, string> {
+/**
+ * The environment every app process gets: production as `next start` runs it, email through the Resend stand-in,
+ * webhooks allowed to exactly one loopback host:port (the gateway in front of the test's receivers).
+ */
+function baseEnv(resend: FakeResend, webhooks: WebhookGateway): Record<string, string> {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     RESEND_API_KEY,
     RESEND_BASE_URL: resend.url,
-    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_ALLOWED_HOSTS: webhooks.hostPort,
   };
 }
 
@@ -62,6 +68,7 @@ export function defineConfiguration(name: string, start: ConfigurationStart): ()
   let startedAt = 0;
   let readyAt = 0;
   let resend: FakeResend | undefined;
+  let gateway: WebhookGateway | undefined;
   let startError: Error | undefined;
 
   const printOutput = (why: string) => {
@@ -74,7 +81,9 @@ export function defineConfiguration(name: string, start: ConfigurationStart): ()
   beforeAll(async () => {
     startedAt = Date.now();
     resend = await startFakeResend();
+    gateway = await startWebhookGateway();
     const fake = resend;
+    const webhooks = gateway;
     const setup: ConfigurationSetup = {
       resend: fake,
       async database() {
@@ -90,7 +99,7 @@ export function defineConfiguration(name: string, start: ConfigurationStart): ()
       async startWeb(env, processName = 'web') {
         const port = await freePort();
         const url = `http://127.0.0.1:${port}`;
-        const child = spawnNextStart(processName, port, { ...baseEnv(fake), PUBLIC_WEBAPP_URL: url, ...(typeof env === 'function' ? env(url) : env) });
+        const child = spawnNextStart(processName, port, { ...baseEnv(fake, webhooks), PUBLIC_WEBAPP_URL: url, ...(typeof env === 'function' ? env(url) : env) });
         processes.push(child);
         await Promise.race([
           waitFor(() => isHealthy(url), { timeoutMs: 60_000, intervalMs: 100, what: `${processName}: /api/health to report the database up` }),
@@ -99,7 +108,7 @@ export function defineConfiguration(name: string, start: ConfigurationStart): ()
         return { url, process: child };
       },
       async startWorker(env, processName = 'worker') {
-        const child = spawnWorker(processName, { ...baseEnv(fake), ...env });
+        const child = spawnWorker(processName, { ...baseEnv(fake, webhooks), ...env });
         processes.push(child);
         await child.waitForLine(/job server started/);
         return child;
@@ -111,6 +120,7 @@ export function defineConfiguration(name: string, start: ConfigurationStart): ()
       app = {
         url: started.url,
         resend: fake,
+        webhooks,
         database: started.database,
         settled: started.settled ?? (async () => {}),
       };
@@ -131,6 +141,7 @@ export function defineConfiguration(name: string, start: ConfigurationStart): ()
     for (const close of closers.splice(0)) await close().catch((error) => console.error(`${name}: cleanup failed`, error));
     await Promise.all(processes.map((child) => child.stop()));
     await resend?.close();
+    await gateway?.close();
     for (const database of databases) await database.drop();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
     const seconds = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;

@@ -1,6 +1,5 @@
 // What a user (or their integration) sees of the running app: HTTP answers, emails at the Resend stand-in, and
 // webhooks at a verifying receiver.
-import { startHttpRelay } from '../../helpers/http-relay';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver';
 import { waitFor } from '../../helpers/wait-for';
 import type { E2EApp } from './configuration';
@@ -91,10 +90,11 @@ export interface WebhookEndpoint {
 
 /**
  * Registers a webhook through the API with a verifying receiver behind it. The receiver needs the secret the
- * registration answers, so it starts afterwards, behind a relay whose URL was registered.
+ * registration answers, so it starts afterwards, behind a route of the configuration's webhook gateway (the one
+ * host:port the app may reach) whose URL was registered.
  */
 export async function registerWebhook(app: E2EApp, apiKey: string, events: string[]): Promise<WebhookEndpoint> {
-  const relay = await startHttpRelay();
+  const relay = app.webhooks.openRoute();
   const answer = await call(app, 'POST', '/api/webhooks', { key: apiKey, body: { url: `${relay.url}/hooks`, events } });
   if (answer.status !== 201) {
     await relay.close();

@@ -12,15 +12,23 @@ export function describeUserFlow(getApp: () => E2EApp): void {
   const endpoints: WebhookEndpoint[] = [];
   afterAll(async () => void (await Promise.all(endpoints.map((endpoint) => endpoint.close()))));
 
-  async function signUp(email: string, name: string): Promise<{ id: string; apiKey: string }> {
+  async function signUp(email: string, name: string): Promise<{ id: string; email: string; apiKey: string }> {
     const answer = await call(getApp(), 'POST', '/api/auth/signup', { body: { email, password: PASSWORD, name } });
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     expect(answer.body).toMatchObject({ email, apiKey: expect.stringMatching(/^sk_/) });
-    return { id: answer.body.id, apiKey: answer.body.apiKey };
+    return { id: answer.body.id, email, apiKey: answer.body.apiKey };
   }
 
-  async function sendDocument(owner: { apiKey: string }, title: string, recipients: [string, string]) {
+  /** Confirms the address with the emailed link: only a verified account may send documents. */
+  async function verify(user: { email: string }): Promise<void> {
     const app = getApp();
+    const [verification] = await waitForEmails(app, 1, (email) => email.to === user.email && email.subject === 'Confirm your email address', `the verification email to ${user.email}`);
+    expect((await call(app, 'POST', '/api/auth/verify', { body: { token: tokenIn(verification!, 'verify-email') } })).status).toBe(200);
+  }
+
+  async function sendDocument(owner: { email: string; apiKey: string }, title: string, recipients: [string, string]) {
+    const app = getApp();
+    await verify(owner);
     const endpoint = await registerWebhook(app, owner.apiKey, ['document.completed', 'document.rejected']);
     endpoints.push(endpoint);
     const created = await call(app, 'POST', '/api/documents', {
@@ -146,7 +154,7 @@ export function describeUserFlow(getApp: () => E2EApp): void {
       expect(page.body).toContain(`${getApp().url}/api/webhooks`);
     });
 
-    it('resets a forgotten password: a reset email whose link sets a new password once', async () => {
+    it('resets a forgotten password: a reset email whose link sets a new password once and revokes the old API key', async () => {
       const app = getApp();
       const user = await signUp('grace@example.com', 'Grace Hopper');
       const before = app.database && (await app.database.handle.sql.query<{ hash: string }>('select password_hash as hash from users where id = $1', [user.id]));
@@ -161,8 +169,12 @@ export function describeUserFlow(getApp: () => E2EApp): void {
         const after = await app.database.handle.sql.query<{ hash: string }>('select password_hash as hash from users where id = $1', [user.id]);
         expect(after[0]!.hash).not.toBe(before[0]!.hash);
       }
-      // The account still works with its API key after the reset.
-      expect((await call(app, 'GET', '/api/webhooks', { key: user.apiKey })).status).toBe(200);
+      // The reset revoked every API key of the account; signing in with the new password gives a working one.
+      expect((await call(app, 'GET', '/api/webhooks', { key: user.apiKey })).status).toBe(401);
+      expect((await call(app, 'POST', '/api/auth/signin', { body: { email: 'grace@example.com', password: PASSWORD } })).status).toBe(401);
+      const signedIn = await call(app, 'POST', '/api/auth/signin', { body: { email: 'grace@example.com', password: 'a new long passphrase' } });
+      expect(signedIn).toMatchObject({ status: 201, body: { name: 'sign-in', apiKey: expect.stringMatching(/^sk_/) } });
+      expect((await call(app, 'GET', '/api/webhooks', { key: signedIn.body.apiKey })).status).toBe(200);
       await app.settled();
       expect(emailsTo('grace@example.com').map((email) => email.subject).sort()).toEqual(['Confirm your email address', 'Reset your password']);
       await expectLinksWork(emailsTo('grace@example.com'));

@@ -13,8 +13,8 @@ const body = z.object({ url: z.string().max(2048), events: z.array(z.enum(WEBHOO
 /** POST /api/webhooks: registers an endpoint (201); the answer carries its signing secret, shown only here. */
 export const POST = withApiKey(async ({ request, runtime, user }) => {
   const input = await readJson(request, body);
-  const allowPrivate = runtime.config.webhooks.allowPrivateAddresses;
-  return Response.json(await registerWebhook(runtime.database.db, { ownerId: user.id, ...input, allowPrivate }), { status: 201 });
+  const { allowPrivateAddresses: allowPrivate, allowedHosts } = runtime.config.webhooks;
+  return Response.json(await registerWebhook(runtime.database.db, { ownerId: user.id, ...input, policy: { allowPrivate, allowedHosts } }), { status: 201 });
 });
 
 /** GET /api/webhooks: the caller's endpoints, without secrets. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commitWithEvents } from '@/app/_lib/commit-with-events';
 import { emailField, passwordField } from '@/app/_lib/fields';
+import { enforceLimits, requestAddress } from '@/app/_lib/rate-limit';
 import { readJson } from '@/app/_lib/read-json';
 import { withRuntime } from '@/app/_lib/with-runtime';
 import { signUp } from '@/domain/users/sign-up';
@@ -13,6 +14,10 @@ const body = z.object({ email: emailField, password: passwordField, name: z.stri
 /** POST /api/auth/signup: creates the account, answers its API key once (201), and emails a verification link. */
 export const POST = withRuntime(async ({ request, runtime }) => {
   const input = await readJson(request, body);
+  await enforceLimits(runtime, [
+    ['signup-per-ip', requestAddress(request, runtime)],
+    ['signup-per-email', input.email.trim().toLowerCase()],
+  ]);
   const { user, apiKey } = await commitWithEvents(
     runtime,
     (db) => signUp(db, input),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commitWithEvents } from '@/app/_lib/commit-with-events';
+import { enforceLimits, requestAddress } from '@/app/_lib/rate-limit';
 import { readJson } from '@/app/_lib/read-json';
 import { withRuntime } from '@/app/_lib/with-runtime';
 import { rejectDocument } from '@/domain/signing/reject-document';
@@ -16,6 +17,10 @@ const body = z.discriminatedUnion('action', [
 /** POST /api/sign/:token: sign or decline through an emailed link (no API key: the token is the credential). */
 export const POST = withRuntime<{ token: string }>(async ({ request, runtime, params }) => {
   const input = await readJson(request, body);
+  await enforceLimits(runtime, [
+    ['sign-per-ip', requestAddress(request, runtime)],
+    ['sign-per-token', params.token],
+  ]);
   const now = new Date();
   if (input.action === 'sign') {
     const { allSigned } = await commitWithEvents(

@@ -1,0 +1,41 @@
+// Which address a request comes from, for the per-IP limits. A Next.js route handler sees headers, not the socket,
+// and `next start` fills X-Forwarded-For from the socket only when the client sent none: left alone, any client
+// could name itself. So:
+// - the web process stamps every request with the socket's peer address in a header of ours, overwriting whatever a
+//   client put there (installClientAddressStamp, from start-web-process.ts);
+// - X-Forwarded-For is believed only as far as TRUST_PROXY says: N trusted proxies in front of the app means the
+//   address N-th from the right (the one our nearest proxy saw) — a client can prepend anything, not append.
+import http from 'node:http';
+
+export const CLIENT_ADDRESS_HEADER = 'x-signing-jobs-peer-address';
+
+const holder = globalThis as { __clientAddressStamp?: boolean };
+
+/** Patches http.Server so every incoming request carries its socket's peer address in CLIENT_ADDRESS_HEADER. */
+export function installClientAddressStamp(): void {
+  if (holder.__clientAddressStamp) return;
+  holder.__clientAddressStamp = true;
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function stampPeerAddress(this: http.Server, event: string | symbol, ...args: unknown[]) {
+    if (event === 'request') {
+      const request = args[0] as http.IncomingMessage;
+      request.headers[CLIENT_ADDRESS_HEADER] = request.socket.remoteAddress ?? '';
+    }
+    return Reflect.apply(emit, this, [event, ...args]) as boolean;
+  } as typeof emit;
+}
+
+/**
+ * The client's address: with `trustedProxies` = 0 the socket's peer; with N ≥ 1 the N-th X-Forwarded-For entry
+ * from the right (falling back to the peer when the header has fewer entries). `unknown` when neither is there
+ * (a process that did not install the stamp): those requests share one bucket rather than escape the limit.
+ */
+export function clientAddress(headers: Headers, trustedProxies: number): string {
+  const peer = headers.get(CLIENT_ADDRESS_HEADER) || 'unknown';
+  if (trustedProxies === 0) return peer;
+  const forwarded = (headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return forwarded[forwarded.length - trustedProxies] ?? peer;
+}
