@@ -28,6 +28,11 @@ async function signUp(email: string): Promise<{ id: string; apiKey: string }> {
   return answer.body;
 }
 
+/** Only verified accounts may send documents (issue 12, finding 1); these tests are about other things. */
+async function markVerified(userId: string): Promise<void> {
+  await app().database!.handle.sql.query('update users set email_verified_at = now() where id = $1', [userId]);
+}
+
 describe('a NUL byte in a text field', () => {
   it('is a 400 naming the field, for sign-up and documents, and the log shows no query, parameter or hash', async () => {
     const before = web!.output().length;
@@ -80,6 +85,7 @@ describe('security headers', () => {
     const [reset] = await waitForEmails(app(), 1, (email) => email.to === 'csp-owner@example.com' && email.subject === 'Reset your password', 'the reset email');
     const created = await call(app(), 'POST', '/api/documents', { key: owner.apiKey, body: { title: 'CSP NDA', recipients: [{ email: 'csp-signer@example.com', name: 'Sig' }] } });
     expect(created.status).toBe(201);
+    await markVerified(owner.id);
     expect((await call(app(), 'POST', `/api/documents/${created.body.id}/send`, { key: owner.apiKey })).status).toBe(202);
     const [invitation] = await waitForEmails(app(), 1, (email) => email.to === 'csp-signer@example.com', 'the invitation');
 
@@ -163,6 +169,7 @@ describe('a database error', () => {
   it('is logged without its parameters, from a route and from a page: no token hash, no API-key hash', async () => {
     const owner = await signUp('db-error@example.com');
     const created = await call(app(), 'POST', '/api/documents', { key: owner.apiKey, body: { title: 'Broken NDA', recipients: [{ email: 'db-error-signer@example.com' }] } });
+    await markVerified(owner.id);
     expect((await call(app(), 'POST', `/api/documents/${created.body.id}/send`, { key: owner.apiKey })).status).toBe(202);
     const [invitation] = await waitForEmails(app(), 1, (email) => email.to === 'db-error-signer@example.com', 'the invitation');
     const token = tokenIn(invitation!, 'sign');
