@@ -3,7 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-export const JOB_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
+// CANCELLED: by an admin (dashboard, CLI) or by a definition's cancelOn event; no worker claims it again.
+export const JOB_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const backgroundJobs = pgTable(
@@ -29,6 +30,17 @@ export const backgroundJobs = pgTable(
     /** What handlers see as event.id: the dispatched dedupe id, or one generated at dispatch (every job of one event shares it). */
     eventId: text('event_id'),
     lastError: text('last_error'),
+    /** Higher runs first among due jobs (definition default, or per dispatch). */
+    priority: integer('priority').notNull().default(0),
+    /** When the current (or last) attempt started; set by the claim, so it costs no extra statement. */
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    /** The handler's return value (JSON), written by the completion statement. */
+    result: jsonb('result'),
+    /** Every finished attempt: [{ attempt, startedAt, finishedAt, durationMs, outcome, error? }], appended by the
+     * statement that ends the attempt. */
+    attemptHistory: jsonb('attempt_history').notNull().default(sql`'[]'::jsonb`),
+    /** Why the job is CANCELLED: who cancelled it or which event (cancelOn). */
+    cancelReason: text('cancel_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
@@ -54,7 +66,7 @@ export const backgroundJobs = pgTable(
       .where(sql`${table.status} = 'PROCESSING'`),
     // Retention deletes COMPLETED jobs by age.
     index('background_jobs_completed_at_idx').on(table.completedAt).where(sql`${table.status} = 'COMPLETED'`),
-    check('background_jobs_status_check', sql`${table.status} in ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED')`),
+    check('background_jobs_status_check', sql`${table.status} in ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED')`),
   ],
 );
 
@@ -70,6 +82,9 @@ export const backgroundJobTasks = pgTable(
     output: jsonb('output'),
     error: text('error'),
     attempts: integer('attempts').notNull().default(1),
+    /** When the step's last run started, and how long it took (null on rows written before timing existed). */
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    durationMs: integer('duration_ms'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

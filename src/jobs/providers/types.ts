@@ -6,6 +6,7 @@
 // a provider class see two different classes and `instanceof` is false in the built app.
 import type { TransactionScope } from '../../db/transaction-scope';
 import type { Duration } from '../define';
+import type { JobInspector } from './inspection';
 import type { ValidatedEvent } from '../registry';
 
 export type ProviderName = 'local' | 'bullmq' | 'inngest';
@@ -63,4 +64,8 @@ export interface JobProvider {
   readonly inngestEndpoint?: HttpHandler;
   /** A dashboard the app serves for admins (BullMQ: bull-board), mounted at `basePath`. */
   readonly dashboard?: { readonly basePath: string; readonly handle: HttpHandler };
+  /** Providers that keep jobs' state with us (local, BullMQ): list, inspect, retry, replay, cancel, metrics. */
+  readonly inspector?: JobInspector;
+  /** Providers that keep it elsewhere (Inngest): where operators look instead. */
+  readonly externalDashboardUrl?: string;
 }
