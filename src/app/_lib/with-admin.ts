@@ -8,18 +8,21 @@ import { presentedApiKey } from './presented-api-key';
 import { withRuntime, type RouteContext, type RouteHandler, type RouteParams } from './with-runtime';
 
 export function withAdmin<Params extends RouteParams = RouteParams>(handler: (context: RouteContext<Params>) => Promise<Response>): RouteHandler<Params> {
-  return withRuntime<Params>(async (context) => {
-    if (!context.runtime.config.isProduction) return handler(context);
-    try {
-      const user = await authenticateApiKey(context.runtime.database.db, presentedKey(context.request));
-      if (user.role !== 'ADMIN') throw new ForbiddenError('Admins only');
-    } catch (error) {
-      const response = errorResponse(error);
-      if (response.status === 401) response.headers.set('www-authenticate', 'Basic realm="signing-jobs admin", charset="UTF-8"');
-      return response;
-    }
-    return handler(context);
-  });
+  return withRuntime<Params>(async (context) => (await refuseNonAdmin(context.runtime, context.request)) ?? handler(context));
+}
+
+/** The admin check itself, for guards that accept admins among others: a 401/403 response, or undefined for an admin. */
+export async function refuseNonAdmin(runtime: RouteContext<RouteParams>['runtime'], request: Request): Promise<Response | undefined> {
+  if (!runtime.config.isProduction) return undefined;
+  try {
+    const user = await authenticateApiKey(runtime.database.db, presentedKey(request));
+    if (user.role !== 'ADMIN') throw new ForbiddenError('Admins only');
+    return undefined;
+  } catch (error) {
+    const response = errorResponse(error);
+    if (response.status === 401) response.headers.set('www-authenticate', 'Basic realm="signing-jobs admin", charset="UTF-8"');
+    return response;
+  }
 }
 
 function presentedKey(request: Request): string {

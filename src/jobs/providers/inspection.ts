@@ -105,6 +105,23 @@ export type RetryResult = 'retried' | 'not-found' | 'not-failed';
 export type ReplayResult = { replayed: true; jobId: string } | { replayed: false; reason: 'not-found' | 'not-completed' };
 export type CancelResult = 'cancelled' | 'not-found' | 'not-cancellable';
 
+export interface QueueHealth {
+  /** PENDING jobs that are due now. */
+  depth: number;
+  /** Age of the oldest due PENDING job; null when none is due. */
+  oldestPendingAgeMs: number | null;
+  /** PROCESSING jobs whose lease has lapsed (their worker is presumed dead). */
+  stuck: number;
+}
+
+/** Whether a cron definition's slot produced a job, and how it went. */
+export interface CronSlotRun {
+  definition: string;
+  slot: Date;
+  jobId: string | null;
+  status: JobStatus | null;
+}
+
 export interface JobInspector {
   /** Newest first, keyset paged. */
   list(filter: JobFilter, page: { limit: number; cursor?: string }): Promise<JobPage>;
@@ -120,6 +137,9 @@ export interface JobInspector {
   replay(id: string): Promise<ReplayResult>;
   /** A PENDING (or sleeping) job becomes CANCELLED with the reason; no worker claims it. */
   cancel(id: string, reason: string): Promise<CancelResult>;
+  queueHealth(): Promise<QueueHealth>;
+  /** For each (definition, slot), the job that slot created, if any (cron jobs are deduped per slot). */
+  cronSlots(slots: ReadonlyArray<{ definition: string; slot: Date }>): Promise<CronSlotRun[]>;
   /** Deletes finished jobs (COMPLETED, FAILED, CANCELLED) that finished before `before`. */
   prune(before: Date, onProgress?: (done: number) => void): Promise<{ deleted: number }>;
 }
