@@ -1,5 +1,6 @@
 // dispatch(): the one way application code starts jobs. It validates against the event catalog (a bad event is a
 // ValidationError naming the fields, and nothing is enqueued), then hands the events to the configured provider.
+import { isPriority, PRIORITY_MAX, PRIORITY_MIN } from './define';
 import type { EventOf } from './event-type';
 import { ValidationError } from './errors';
 import type { DispatchOptions, JobProvider } from './providers/types';
@@ -20,6 +21,9 @@ export class JobClient<Catalog = Record<string, unknown>> {
     if (options.id !== undefined && list.length > 1) {
       throw new ValidationError('Invalid dispatch', [{ path: 'id', message: 'options.id applies to one event; give each event its own id' }]);
     }
+    if (options.priority !== undefined && !isPriority(options.priority)) {
+      throw new ValidationError('Invalid dispatch', [{ path: 'priority', message: `expected a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}` }]);
+    }
     const validated = this.registry.validate(list);
     const events = validated.map((event, index) => {
       const id = options.id ?? list[index]!.id;
@@ -28,7 +32,7 @@ export class JobClient<Catalog = Record<string, unknown>> {
       }
       return { ...event, id: id as string | undefined };
     });
-    const ids = await this.provider.dispatch(events, { delay: options.delay, tx: options.tx });
+    const ids = await this.provider.dispatch(events, { delay: options.delay, tx: options.tx, priority: options.priority });
     return { ids };
   }
 }

@@ -58,6 +58,24 @@ export interface ConcurrencyOptions {
 
 export type JobTrigger = { event: EventType } | { cron: string };
 
+/**
+ * Priorities run from -600 to 600, higher first among due jobs; 0 is the default. The range is Inngest's
+ * (`priority.run`, seconds a run is moved ahead in its function's backlog), so one number means the same on every
+ * provider: the local provider orders its claim by it, BullMQ maps it onto its own `priority` option.
+ */
+export const PRIORITY_MIN = -600;
+export const PRIORITY_MAX = 600;
+
+/** As in Inngest: an event named `event` whose `data.<field>` equals this job's cancels its pending or sleeping run. */
+export interface CancelOn {
+  event: EventType;
+  match: `data.${string}`;
+}
+
+export function isPriority(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= PRIORITY_MIN && (value as number) <= PRIORITY_MAX;
+}
+
 export interface JobOptions<Trigger extends JobTrigger> {
   id: string;
   name?: string;
@@ -66,6 +84,10 @@ export interface JobOptions<Trigger extends JobTrigger> {
   retries?: number;
   backoff?: Partial<BackoffOptions>;
   concurrency?: ConcurrencyOptions;
+  /** Default priority of this definition's jobs (PRIORITY_MIN…PRIORITY_MAX, higher first); dispatch may override it. */
+  priority?: number;
+  /** Events that cancel this definition's pending or sleeping jobs (see CancelOn). Every entry matches the same field. */
+  cancelOn?: CancelOn[];
   trigger: Trigger;
 }
 
@@ -80,6 +102,9 @@ export interface JobDefinition<Data = unknown> {
   readonly retries: number;
   readonly backoff: BackoffOptions;
   readonly concurrency?: ConcurrencyOptions;
+  readonly priority: number;
+  /** Event names and the one data path they match on; undefined when nothing cancels this definition's jobs. */
+  readonly cancelOn?: { events: string[]; path: string[] };
   readonly trigger: { event: string } | { cron: string };
   /** Parses the trigger payload (the event's schema, or the cron payload's). */
   readonly schema?: z.ZodType;
@@ -106,6 +131,10 @@ export function defineJob<const Trigger extends JobTrigger>(
   if (options.concurrency && (!Number.isInteger(options.concurrency.limit) || options.concurrency.limit < 1)) {
     throw new Error(`Job "${options.id}": concurrency.limit must be a whole number of at least 1`);
   }
+  const priority = options.priority ?? 0;
+  if (!isPriority(priority)) {
+    throw new Error(`Job "${options.id}": priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX} (got ${priority})`);
+  }
   const trigger = 'event' in options.trigger ? { event: options.trigger.event.name } : { cron: options.trigger.cron };
   return {
     id: options.id,
@@ -114,8 +143,22 @@ export function defineJob<const Trigger extends JobTrigger>(
     retries,
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     concurrency: options.concurrency,
+    priority,
+    cancelOn: cancelOnOf(options.id, options.cancelOn),
     trigger,
     schema: 'event' in options.trigger ? options.trigger.event.schema : undefined,
     handler,
   };
+}
+
+// One match field per definition: the local provider keeps that field's value on the job row (cancel_key) so a
+// cancelling event finds its jobs through an index instead of scanning the payloads of every pending job.
+function cancelOnOf(id: string, entries: CancelOn[] | undefined): JobDefinition['cancelOn'] {
+  if (!entries?.length) return undefined;
+  const fields = new Set(entries.map((entry) => entry.match));
+  const [match] = fields;
+  if (fields.size > 1 || !/^data(\.[A-Za-z0-9_]+)+$/.test(match!)) {
+    throw new Error(`Job "${id}": every cancelOn entry must match the same field, written data.<field> (got ${[...fields].join(', ')})`);
+  }
+  return { events: entries.map((entry) => entry.event.name), path: match!.split('.').slice(1) };
 }

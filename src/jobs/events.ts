@@ -11,6 +11,8 @@ export const documentRejected = defineEvent(
   'document/recipient.rejected',
   z.object({ documentId: id, recipientId: id, reason: z.string().max(2000).optional() }),
 );
+/** A document was deleted: nothing more is sent for it (send-signing-email's cancelOn). */
+export const documentDeleted = defineEvent('document/deleted', z.object({ documentId: id }));
 export const webhookDeliveryRequested = defineEvent(
   'webhook/delivery.requested',
   z.object({
@@ -44,6 +46,7 @@ export const appEvents = [
   documentSent,
   documentAllSigned,
   documentRejected,
+  documentDeleted,
   webhookDeliveryRequested,
   userSignedUp,
   passwordResetRequested,

@@ -12,9 +12,20 @@ export interface PlannedJob {
   /** Per definition, so one event id fanning out to two definitions yields two jobs, each deduplicated. */
   dedupeKey: string | null;
   concurrencyKey: string | null;
+  /** The dispatch's priority, else the definition's. */
+  priority: number;
+  /** The value of the definition's cancelOn match field in this job's data; null when nothing can cancel it. */
+  cancelKey: string | null;
 }
 
-export function planJobs(registry: JobRegistry, events: readonly EventToDispatch[]): PlannedJob[] {
+/** Pending jobs of `definitionId` whose cancel key is `cancelKey` are to be cancelled, because of `cause`. */
+export interface PlannedCancellation {
+  definitionId: string;
+  cancelKey: string;
+  cause: string;
+}
+
+export function planJobs(registry: JobRegistry, events: readonly EventToDispatch[], priority?: number): PlannedJob[] {
   return events.flatMap((event) => {
     const eventId = event.id ?? newEventId();
     return registry.subscribers(event.name).map((definition) => ({
@@ -24,8 +35,29 @@ export function planJobs(registry: JobRegistry, events: readonly EventToDispatch
       eventId,
       dedupeKey: event.id === undefined ? null : `event:${definition.id}:${event.id}`,
       concurrencyKey: concurrencyKeyOf(definition, event.data),
+      priority: priority ?? definition.priority,
+      cancelKey: definition.cancelOn ? valueAt(event.data, definition.cancelOn.path) : null,
     }));
   });
+}
+
+/** The cancellations these events cause (cancelOn), for providers that cancel jobs themselves. */
+export function planCancellations(registry: JobRegistry, events: readonly EventToDispatch[]): PlannedCancellation[] {
+  return events.flatMap((event) =>
+    registry.definitions.flatMap((definition) => {
+      if (!definition.cancelOn?.events.includes(event.name)) return [];
+      const cancelKey = valueAt(event.data, definition.cancelOn.path);
+      if (cancelKey === null) return [];
+      return [{ definitionId: definition.id, cancelKey, cause: `cancelOn ${event.name}${event.id ? ` (event ${event.id})` : ''}` }];
+    }),
+  );
+}
+
+/** A scalar at `path` in the event data as text, or null when it is absent (absent never matches anything). */
+function valueAt(data: unknown, path: readonly string[]): string | null {
+  let value: unknown = data;
+  for (const part of path) value = (value as Record<string, unknown> | undefined)?.[part];
+  return value === undefined || value === null || typeof value === 'object' ? null : String(value);
 }
 
 /** An event id for an event dispatched without one (Web Crypto, so the core stays runtime-neutral). */
@@ -41,6 +73,8 @@ export function planCronJob(definition: JobDefinition, slot: Date, dedupeKey: st
     eventId: dedupeKey,
     dedupeKey,
     concurrencyKey: definition.concurrency ? '' : null,
+    priority: definition.priority,
+    cancelKey: null,
   };
 }
 

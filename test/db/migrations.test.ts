@@ -44,6 +44,6 @@ describe('migrations', () => {
     expect([...new Set(server.columns.map((column) => column.table_name))]).toEqual(EXPECTED_TABLES);
     expect(embedded.columns).toEqual(server.columns);
     expect(embedded.indexes).toEqual(server.indexes);
-    expect(server.indexes.map((index) => index.indexname)).toContain('background_jobs_pending_run_at_idx');
+    expect(server.indexes.map((index) => index.indexname)).toContain('background_jobs_pending_priority_idx');
   });
 });

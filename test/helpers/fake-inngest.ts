@@ -4,7 +4,9 @@
 //   event id;
 // - as the executor: for each event, runs every subscribed function by POSTing signed requests to the app's serve
 //   handler, feeding back step results (StepRun/StepFailed memoized, StepError and 500 retried, Sleep waited out,
-//   StepPlanned followed), honouring each function's retries and concurrency limit from its sync payload.
+//   StepPlanned followed), honouring each function's retries and concurrency limit from its sync payload, its
+//   priority.run (a backlog behind a concurrency limit is served higher priority first) and its cancelOn (a matching
+//   event cancels the function's runs that have not finished, checked between calls, as Inngest does).
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +15,7 @@ export interface RunRecord {
   runId: string;
   fnId: string;
   eventId: string;
-  status: 'RUNNING' | 'SLEEPING' | 'COMPLETED' | 'FAILED';
+  status: 'RUNNING' | 'SLEEPING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
   /** 1 + every retry of any step or of the handler. */
   attempts: number;
   output?: unknown;
@@ -26,6 +28,9 @@ interface FunctionConfig {
   /** One rule, or several (the SDK sends an object for one). */
   concurrency?: { limit: number; key?: string } | Array<{ limit: number; key?: string }>;
   steps: Record<string, { retries?: { attempts?: number } }>;
+  priority?: { run?: string };
+  /** cancelOn as the SDK syncs it: `match: 'data.x'` becomes `if: 'event.data.x == async.data.x'`. */
+  cancel?: Array<{ event: string; if?: string }>;
 }
 
 interface Op {
@@ -93,7 +98,8 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
   const registrations: string[] = [];
   const seenEventIds = new Set<string>();
   const running = new Map<string, number>();
-  const waiting = new Map<string, Array<() => void>>();
+  const waiting = new Map<string, Array<{ priority: number; resolve: () => void }>>();
+  const triggerData = new Map<RunRecord, unknown>();
   let appUrl = '';
 
   const server = http.createServer(async (request, response) => {
@@ -114,6 +120,7 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
         if (seenEventIds.has(id)) return id;
         seenEventIds.add(id);
         events.push({ id, name: event.name, data: event.data });
+        cancelMatchingRuns(event);
         for (const fn of functions.values()) {
           if (fn.triggers.some((trigger) => trigger.event === event.name)) void execute(fn, { ...event, id, ts: Date.now() });
         }
@@ -135,18 +142,39 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
     return `${fn.id}|${rule.key ? String(value) : ''}`;
   }
 
-  async function acquire(fn: FunctionConfig, slot: string | undefined): Promise<void> {
+  async function acquire(fn: FunctionConfig, slot: string | undefined, priority: number): Promise<void> {
     if (!slot) return;
     const limit = firstRule(fn)!.limit;
-    while ((running.get(slot) ?? 0) >= limit) await new Promise<void>((resolve) => waiting.set(slot, [...(waiting.get(slot) ?? []), resolve]));
+    while ((running.get(slot) ?? 0) >= limit) {
+      await new Promise<void>((resolve) => {
+        const queue = waiting.get(slot) ?? [];
+        // Higher priority first; equal priorities in arrival order.
+        const at = queue.findIndex((entry) => entry.priority < priority);
+        queue.splice(at === -1 ? queue.length : at, 0, { priority, resolve });
+        waiting.set(slot, queue);
+      });
+    }
     running.set(slot, (running.get(slot) ?? 0) + 1);
   }
 
   function release(slot: string | undefined): void {
     if (!slot) return;
     running.set(slot, (running.get(slot) ?? 1) - 1);
-    const next = waiting.get(slot)?.shift();
-    next?.();
+    waiting.get(slot)?.shift()?.resolve();
+  }
+
+  function cancelMatchingRuns(event: { name: string; data: unknown }): void {
+    for (const fn of functions.values()) {
+      for (const rule of fn.cancel ?? []) {
+        if (rule.event !== event.name) continue;
+        const match = matchedField(rule.if);
+        for (const run of runs) {
+          if (run.fnId !== fn.id || (run.status !== 'RUNNING' && run.status !== 'SLEEPING')) continue;
+          const theirs = valueAt(triggerData.get(run), match);
+          if (theirs !== undefined && theirs === valueAt(event.data, match)) run.status = 'CANCELLED';
+        }
+      }
+    }
   }
 
   async function call(fn: FunctionConfig, stepId: string, payload: unknown): Promise<{ status: number; body: unknown }> {
@@ -163,16 +191,18 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
   async function execute(fn: FunctionConfig, event: { id: string; name: string; data: unknown; ts: number }): Promise<void> {
     const run: RunRecord = { runId: randomUUID(), fnId: fn.id, eventId: event.id, status: 'RUNNING', attempts: 1 };
     runs.push(run);
+    triggerData.set(run, event.data);
     const maxAttempts = (fn.steps.step?.retries?.attempts ?? 3) + 1;
     const steps: Record<string, unknown> = {};
     const stack: string[] = [];
     let attempt = 0;
     const slot = concurrencySlot(fn, event.data);
-    await acquire(fn, slot);
+    await acquire(fn, slot, evaluatePriority(fn.priority?.run, event.data));
     try {
       let pending: string[] = ['step'];
       let guard = 0;
       while (pending.length && guard++ < 500) {
+        if (isCancelled(run)) return;
         const target = pending.shift()!;
         const result = await call(fn, target, {
           event,
@@ -209,7 +239,8 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
               run.attempts++;
             } else if (op.op === 'Sleep') {
               run.status = 'SLEEPING';
-              await new Promise((resolve) => setTimeout(resolve, sleepMs(op.name ?? '0')));
+              await new Promise((resolve) => setTimeout(resolve, sleepMs(op.name ?? '0')).unref());
+              if (isCancelled(run)) return;
               run.status = 'RUNNING';
               steps[op.id] = null;
               stack.push(op.id);
@@ -271,6 +302,37 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
         server.close(() => resolve());
       }),
   };
+}
+
+function isCancelled(run: RunRecord): boolean {
+  return run.status === 'CANCELLED';
+}
+
+/** The field a cancel rule compares; only the `event.X == async.X` form the SDK writes for `match` is understood. */
+function matchedField(condition: string | undefined): string {
+  const parsed = /^event\.(data(?:\.\w+)+) == async\.(data(?:\.\w+)+)$/.exec(condition ?? '');
+  if (!parsed || parsed[1] !== parsed[2]) throw new Error(`fake Inngest cannot evaluate cancel condition ${condition}`);
+  return parsed[1]!;
+}
+
+/** `data.a.b` of an event's data, as a cancel rule reads it on both events. */
+function valueAt(data: unknown, match: string): unknown {
+  let value: unknown = { data };
+  for (const part of match.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
+  return value;
+}
+
+/**
+ * The priority.run expressions our functions send, evaluated: a number, or `has(event.data.X) ? event.data.X : N`.
+ * Anything else is refused, so a change in what the app sends cannot pass unnoticed.
+ */
+function evaluatePriority(expression: string | undefined, data: unknown): number {
+  if (expression === undefined) return 0;
+  if (/^-?\d+$/.test(expression)) return Number(expression);
+  const match = /^has\(event\.data\.(\w+)\) \? event\.data\.(\w+) : (-?\d+)$/.exec(expression);
+  if (!match || match[1] !== match[2]) throw new Error(`fake Inngest cannot evaluate priority.run ${expression}`);
+  const value = (data as Record<string, unknown> | undefined)?.[match[1]!];
+  return typeof value === 'number' ? value : Number(match[3]);
 }
 
 function firstRule(fn: FunctionConfig): { limit: number; key?: string } | undefined {

@@ -39,6 +39,8 @@ export const backgroundJobs = pgTable(
     /** Every finished attempt: [{ attempt, startedAt, finishedAt, durationMs, outcome, error? }], appended by the
      * statement that ends the attempt. */
     attemptHistory: jsonb('attempt_history').notNull().default(sql`'[]'::jsonb`),
+    /** The value of the definition's cancelOn match field in the payload (null when nothing can cancel the job). */
+    cancelKey: text('cancel_key'),
     /** Why the job is CANCELLED: who cancelled it or which event (cancelOn). */
     cancelReason: text('cancel_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -50,13 +52,17 @@ export const backgroundJobs = pgTable(
     // because most jobs have no dedupe key and a B-tree would still store their NULLs: one index write per
     // insert saved (bulk enqueue measured ~25% faster).
     uniqueIndex('background_jobs_dedupe_key_key').on(table.dedupeKey).where(sql`${table.dedupeKey} is not null`),
-    // claim-jobs, branch 1: due PENDING jobs in run_at order. Partial, so finished rows never enter it.
-    index('background_jobs_pending_run_at_idx').on(table.runAt, table.id).where(sql`${table.status} = 'PENDING'`),
+    // claim-jobs: due PENDING jobs, higher priority first, then in run_at order. Partial, so finished rows never
+    // enter it. Within one priority the due rows come before the delayed ones, so the scan reads delayed rows only
+    // of priorities above the first one with due work (a few, unless many delayed jobs carry a raised priority).
+    index('background_jobs_pending_priority_idx')
+      .on(table.priority.desc().nullsFirst(), table.runAt, table.id)
+      .where(sql`${table.status} = 'PENDING'`),
     // claim-limited-jobs' candidates and claim-jobs' limited_due probe: per limited definition, its due jobs in
-    // run_at order, whatever backlog other definitions have. Only rows with a concurrency key enter it (every job
-    // of a limited definition has one, '' without a key expression), so unlimited jobs pay nothing for it.
+    // priority, then run_at order, whatever backlog other definitions have. Only rows with a concurrency key enter
+    // it (every job of a limited definition has one, '' without a key expression), so unlimited jobs pay nothing.
     index('background_jobs_limited_pending_idx')
-      .on(table.jobId, table.runAt, table.id)
+      .on(table.jobId, table.priority.desc().nullsFirst(), table.runAt, table.id)
       .where(sql`${table.status} = 'PENDING' and ${table.concurrencyKey} is not null`),
     // Concurrency counting (claim-limited-jobs) and the lapsed-lease sweep (reclaim-expired). PROCESSING rows are
     // at most the slots of all workers, so the sweep's full scan of this partial index stays tiny; a second index
@@ -64,6 +70,11 @@ export const backgroundJobs = pgTable(
     index('background_jobs_processing_idx')
       .on(table.jobId, table.concurrencyKey, table.lockedUntil)
       .where(sql`${table.status} = 'PROCESSING'`),
+    // cancelOn: a cancelling event finds the pending jobs of a definition with its match value. Only jobs of
+    // definitions that have cancelOn carry a key, so other jobs pay nothing for it.
+    index('background_jobs_cancel_key_idx')
+      .on(table.jobId, table.cancelKey)
+      .where(sql`${table.status} = 'PENDING' and ${table.cancelKey} is not null`),
     // Retention deletes COMPLETED jobs by age.
     index('background_jobs_completed_at_idx').on(table.completedAt).where(sql`${table.status} = 'COMPLETED'`),
     check('background_jobs_status_check', sql`${table.status} in ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED')`),

@@ -4,11 +4,12 @@
 import { runCleanup } from '../../domain/cleanup/run-cleanup';
 import { defineJob } from '../define';
 import type { JobDeps } from './deps';
+import { JOB_PRIORITY } from './priorities';
 
 export const AUDIT_CLEANUP_CRON = '0 3 * * *';
 
 export function auditCleanup(deps: JobDeps) {
-  return defineJob({ id: 'audit-cleanup', trigger: { cron: AUDIT_CLEANUP_CRON } }, async ({ step }) =>
+  return defineJob({ id: 'audit-cleanup', priority: JOB_PRIORITY.maintenance, trigger: { cron: AUDIT_CLEANUP_CRON } }, async ({ step }) =>
     step.run('delete-old-logs', async () => {
       const counts = await runCleanup(deps.db, { logs: true, documents: false, now: deps.now(), exclusive: deps.exclusive, source: 'audit-cleanup', emailRetention: deps.emailRetention });
       return counts ?? { skipped: 'another cleanup is running' };

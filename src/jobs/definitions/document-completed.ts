@@ -9,9 +9,10 @@ import type { JobDeps } from './deps';
 import { fireWebhooks, webhookMessageId } from './fire-webhooks';
 import { links } from './links';
 import { emailKey, sendEmailOnce } from './send-email-once';
+import { JOB_PRIORITY } from './priorities';
 
 export function documentCompleted(deps: JobDeps) {
-  return defineJob({ id: 'document-completed', trigger: { event: documentAllSigned } }, async ({ event, step, jobId }) => {
+  return defineJob({ id: 'document-completed', priority: JOB_PRIORITY.notification, trigger: { event: documentAllSigned } }, async ({ event, step, jobId }) => {
     const { documentId } = event.data;
     const summary = await step.run('mark-completed', async () => {
       const { completed } = await completeDocument(deps.db, { documentId, now: deps.now() });

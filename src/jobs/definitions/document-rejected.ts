@@ -9,9 +9,10 @@ import type { JobDeps } from './deps';
 import { fireWebhooks, webhookMessageId } from './fire-webhooks';
 import { links } from './links';
 import { emailKey, sendEmailOnce } from './send-email-once';
+import { JOB_PRIORITY } from './priorities';
 
 export function documentRejected(deps: JobDeps) {
-  return defineJob({ id: 'document-rejected', trigger: { event: documentRejectedEvent } }, async ({ event, step, jobId }) => {
+  return defineJob({ id: 'document-rejected', priority: JOB_PRIORITY.notification, trigger: { event: documentRejectedEvent } }, async ({ event, step, jobId }) => {
     const { documentId, recipientId } = event.data;
     const summary = await step.run('mark-rejected', async () => {
       const { rejected } = await markDocumentRejected(deps.db, { documentId, recipientId, now: deps.now() });

@@ -4,6 +4,7 @@ import { defineJob } from '../define';
 import { emailBatchRequested, emailSendRequested } from '../events';
 import type { JobDeps } from './deps';
 import { emailKey, sendEmailOnce } from './send-email-once';
+import { JOB_PRIORITY } from './priorities';
 
 export function emailSend(deps: JobDeps) {
   return defineJob({ id: 'email-send', trigger: { event: emailSendRequested } }, async ({ event, step, jobId }) =>
@@ -12,7 +13,7 @@ export function emailSend(deps: JobDeps) {
 }
 
 export function emailSendBatch(deps: JobDeps) {
-  return defineJob({ id: 'email-send-batch', trigger: { event: emailBatchRequested } }, async ({ event, step, jobId }) =>
+  return defineJob({ id: 'email-send-batch', priority: JOB_PRIORITY.bulk, trigger: { event: emailBatchRequested } }, async ({ event, step, jobId }) =>
     step.run('send', async () => {
       const messages = event.data.messages.map((message, index) => ({ ...message, idempotencyKey: emailKey(jobId, 'send', String(index)) }));
       const results = await deps.email.sendBatch(deps.db, messages);

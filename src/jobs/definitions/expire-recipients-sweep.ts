@@ -8,12 +8,13 @@ import type { JobDeps } from './deps';
 import { fireWebhooks, webhookMessageId } from './fire-webhooks';
 import { links } from './links';
 import { emailKey } from './send-email-once';
+import { JOB_PRIORITY } from './priorities';
 
 export const EXPIRE_RECIPIENTS_CRON = '0 * * * *';
 export const EXPIRE_BATCH_SIZE = 1000;
 
 export function expireRecipientsSweep(deps: JobDeps) {
-  return defineJob({ id: 'expire-recipients-sweep', trigger: { cron: EXPIRE_RECIPIENTS_CRON } }, async ({ step, jobId }) => {
+  return defineJob({ id: 'expire-recipients-sweep', priority: JOB_PRIORITY.maintenance, trigger: { cron: EXPIRE_RECIPIENTS_CRON } }, async ({ step, jobId }) => {
     const expired = await step.run('expire-recipients', () => expireRecipients(deps.db, { now: deps.now(), limit: EXPIRE_BATCH_SIZE }));
     const notices = expired.filter((recipient) => recipient.notifyOwner);
     const webhooks = await fireWebhooks(

@@ -10,9 +10,10 @@ import { passwordResetRequested } from '../events';
 import type { JobDeps } from './deps';
 import { links } from './links';
 import { emailKey, sendEmailOnce } from './send-email-once';
+import { JOB_PRIORITY } from './priorities';
 
 export function sendPasswordResetEmail(deps: JobDeps) {
-  return defineJob({ id: 'send-password-reset-email', trigger: { event: passwordResetRequested } }, async ({ event, step, jobId }) => {
+  return defineJob({ id: 'send-password-reset-email', priority: JOB_PRIORITY.userWaiting, trigger: { event: passwordResetRequested } }, async ({ event, step, jobId }) => {
     await step.run('email-link', () =>
       sendEmailOnce(deps, emailKey(jobId, 'email-link'), async () => {
         const user = 'email' in event.data ? await findUserByEmail(deps.db, event.data.email) : await getUser(deps.db, event.data.userId);

@@ -6,14 +6,26 @@ import { setSigningToken } from '../../domain/signing/set-signing-token';
 import { newToken } from '../../domain/tokens';
 import { signingInvitationEmail } from '../../email/templates';
 import { defineJob } from '../define';
-import { documentSent } from '../events';
+import { documentDeleted, documentRejected, documentSent } from '../events';
 import type { JobDeps } from './deps';
+import { JOB_PRIORITY } from './priorities';
 import { links } from './links';
 import { emailKey, sendEmailOnce } from './send-email-once';
 
 export function sendSigningEmail(deps: JobDeps) {
   return defineJob(
-    { id: 'send-signing-email', trigger: { event: documentSent }, concurrency: { limit: 1, key: 'event.data.documentId' } },
+    {
+      id: 'send-signing-email',
+      trigger: { event: documentSent },
+      concurrency: { limit: 1, key: 'event.data.documentId' },
+      // Signing invitations are what users wait on: ahead of bulk email, webhooks and sweeps.
+      priority: JOB_PRIORITY.userWaiting,
+      // Deleted or rejected before the invitations went out (waiting behind the limit, or for a retry): send none.
+      cancelOn: [
+        { event: documentDeleted, match: 'data.documentId' },
+        { event: documentRejected, match: 'data.documentId' },
+      ],
+    },
     async ({ event, step, jobId }) => {
       const invitations = await step.run('load-recipients', async () => {
         const { document, owner, recipients } = await getDocumentParties(deps.db, event.data.documentId);

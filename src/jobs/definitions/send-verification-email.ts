@@ -7,9 +7,10 @@ import { userSignedUp } from '../events';
 import type { JobDeps } from './deps';
 import { links } from './links';
 import { emailKey, sendEmailOnce } from './send-email-once';
+import { JOB_PRIORITY } from './priorities';
 
 export function sendVerificationEmail(deps: JobDeps) {
-  return defineJob({ id: 'send-verification-email', trigger: { event: userSignedUp } }, async ({ event, step, jobId }) => {
+  return defineJob({ id: 'send-verification-email', priority: JOB_PRIORITY.userWaiting, trigger: { event: userSignedUp } }, async ({ event, step, jobId }) => {
     const result = await step.run('email-link', () =>
       sendEmailOnce(deps, emailKey(jobId, 'email-link'), async () => {
         const user = await getUser(deps.db, event.data.userId);

@@ -11,6 +11,7 @@ import { deliverWebhookAttempt } from './deliver-webhook-attempt';
 import type { JobDeps } from './deps';
 import { links } from './links';
 import { emailKey, sendEmailOnce } from './send-email-once';
+import { JOB_PRIORITY } from './priorities';
 
 /** 30 s doubling to 4 h, 12 retries: about a day of attempts per message (jitter spreads them). */
 export const WEBHOOK_BACKOFF = { baseMs: 30_000, maxMs: 4 * 60 * 60 * 1000 };
@@ -19,7 +20,7 @@ export const WEBHOOK_RETRIES = 12;
 export function triggerWebhook(deps: JobDeps) {
   const backoff = { ...WEBHOOK_BACKOFF, ...deps.webhooks.backoff };
   return defineJob(
-    { id: 'trigger-webhook', trigger: { event: webhookDeliveryRequested }, retries: WEBHOOK_RETRIES, backoff },
+    { id: 'trigger-webhook', priority: JOB_PRIORITY.notification, trigger: { event: webhookDeliveryRequested }, retries: WEBHOOK_RETRIES, backoff },
     async ({ event, step, attempt, jobId }) => {
       const stepId = `deliver-${attempt + 1}`;
       const result = await step.run(stepId, () => deliverWebhookAttempt(deps, event.data, attempt + 1));

@@ -18,6 +18,8 @@ export interface DispatchOptions {
   id?: string;
   /** Run no sooner than this from now. */
   delay?: Duration;
+  /** Overrides the definitions' priority for these jobs (PRIORITY_MIN…PRIORITY_MAX, higher first). */
+  priority?: number;
   /** The caller's transaction to enqueue in (local provider only): no commit, no job. See `inTransaction`. */
   tx?: TransactionScope;
 }

@@ -41,3 +41,23 @@ export async function recordAttemptError(sql: SqlExecutor, anchor: Anchor, error
 export function anchorKey(queue: string, jobId: string): string {
   return `bullmq:${queue}/${jobId}`;
 }
+
+// cancelOn removed the job from BullMQ: its anchor (created now if the job never needed one) records why, so the
+// cancellation is visible where every other outcome is, with the same status as on the local provider.
+const CANCEL_ANCHOR = `
+  insert into background_jobs (job_id, event_name, payload, status, attempts, max_attempts, dedupe_key, cancel_reason, completed_at)
+  values ($1, $2, $3::jsonb, 'CANCELLED', $4, $5, $6, $7, now())
+  on conflict (dedupe_key) where dedupe_key is not null do update
+     set status = 'CANCELLED', cancel_reason = excluded.cancel_reason, completed_at = now(), updated_at = now(),
+         locked_by = null, locked_until = null, lock_token = null`;
+
+export async function cancelAnchor(
+  sql: SqlExecutor,
+  job: { definitionId: string; eventName: string; data: unknown; attempts: number; maxAttempts: number; anchorKey: string; reason: string },
+): Promise<void> {
+  await sql.query(
+    CANCEL_ANCHOR,
+    [job.definitionId, job.eventName, JSON.stringify(job.data), job.attempts, job.maxAttempts, job.anchorKey, job.reason],
+    'bullmq_anchor_cancel',
+  );
+}

@@ -5,18 +5,19 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullm
 import { Redis } from 'ioredis';
 import type { DatabaseHandle } from '../../../db/client';
 import { cronSlotKey, latestSlot } from '../../cron';
-import { cronEventName, type JobDefinition } from '../../define';
+import { cronEventName, PRIORITY_MAX, type JobDefinition } from '../../define';
 import { toMilliseconds } from '../../duration';
 import { EnqueueError } from '../../errors';
 import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
-import { planJobs } from '../../fan-out';
+import { planCancellations, planJobs, type PlannedCancellation } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { FailedJobReport } from '../../failure-report';
 import { completeJobs, failJob } from '../postgres-store/finish-jobs';
 import { loadMemos, saveMemo } from '../postgres-store/memos';
 import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
-import { anchorKey, recordAttemptError, startAttempt, type Anchor } from './anchor';
+import { anchorKey, cancelAnchor, recordAttemptError, startAttempt, type Anchor } from './anchor';
+import { indexCancellableJobs, removeCancelledJobs } from './cancel-on';
 import { BOARD_BASE_PATH, createBoardApp } from './board';
 
 interface QueuedEvent {
@@ -56,6 +57,16 @@ class AnchorRef {
     this.anchor ??= this.create();
     return this.anchor;
   }
+}
+
+/**
+ * Our priorities (higher first, PRIORITY_MIN…PRIORITY_MAX) onto BullMQ's (1 is the highest, 0 means none). Every job
+ * gets one: BullMQ takes unprioritized jobs before all prioritized ones, so a job without one would outrank every
+ * job that has one. One queue per definition, so priority orders a definition's own jobs; definitions do not
+ * compete for each other's worker slots on BullMQ.
+ */
+function toBullmqPriority(priority: number): number {
+  return PRIORITY_MAX + 1 - priority;
 }
 
 /** Thrown out of the processor to hand BullMQ the delay our backoff chose for the next attempt. */
@@ -119,7 +130,9 @@ export class BullmqProvider implements JobProvider {
   async dispatch(events: readonly EventToDispatch[], options: Omit<DispatchOptions, 'id'>): Promise<string[]> {
     if (options.tx) throw new Error('dispatch({ tx }) needs JOBS_PROVIDER=local: BullMQ cannot enqueue inside a database transaction');
     const delay = options.delay === undefined ? 0 : toMilliseconds(options.delay);
-    const planned = planJobs(this.options.registry, events);
+    const { registry, prefix, retentionDays } = this.options;
+    await this.cancelMatching(planCancellations(registry, events));
+    const planned = planJobs(registry, events, options.priority);
     const byQueue = new Map<string, Array<{ index: number; name: string; data: { event: QueuedEvent }; opts: object }>>();
     planned.forEach((job, index) => {
       const entries = byQueue.get(job.definition.id) ?? [];
@@ -133,6 +146,7 @@ export class BullmqProvider implements JobProvider {
           attempts: job.definition.retries + 1,
           backoff: { type: 'definition' },
           delay,
+          priority: toBullmqPriority(job.priority),
           removeOnComplete: { age: this.options.retentionDays * 86_400 },
           removeOnFail: { age: 30 * 86_400 },
         },
@@ -148,7 +162,29 @@ export class BullmqProvider implements JobProvider {
         });
       added.forEach((job, position) => (ids[entries[position]!.index] = `${definitionId}/${job.id}`));
     }
+    const cancellable = planned.flatMap((job, index) =>
+      job.cancelKey === null ? [] : [{ definitionId: job.definition.id, cancelKey: job.cancelKey, jobId: ids[index]!.slice(job.definition.id.length + 1) }],
+    );
+    await indexCancellableJobs(this.producer(), prefix, cancellable, retentionDays * 86_400);
     return ids;
+  }
+
+  /** cancelOn: removes the matching jobs still waiting in BullMQ and records each as CANCELLED on its anchor row. */
+  private async cancelMatching(cancellations: PlannedCancellation[]): Promise<void> {
+    if (cancellations.length === 0) return;
+    const removed = await removeCancelledJobs(this.producer(), this.options.prefix, (id) => this.queue(id), cancellations);
+    for (const { definitionId, job, cause } of removed) {
+      const event = (job.data as { event?: QueuedEvent }).event;
+      await cancelAnchor(this.options.database.sql, {
+        definitionId,
+        eventName: event?.name ?? cronEventName(definitionId),
+        data: event?.data ?? {},
+        attempts: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
+        anchorKey: anchorKey(definitionId, job.id!),
+        reason: cause,
+      });
+    }
   }
 
   async checkReadiness(): Promise<ProviderReadiness> {

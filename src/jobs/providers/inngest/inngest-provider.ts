@@ -8,7 +8,7 @@ import { newEventId } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
-import { toInngestFunction } from './to-inngest-function';
+import { DISPATCH_PRIORITY_FIELD, toInngestFunction } from './to-inngest-function';
 
 export interface InngestProviderOptions {
   appId: string;
@@ -63,7 +63,7 @@ export class InngestProvider implements JobProvider {
     // An event with a future timestamp is Inngest's way to run its functions later.
     const ts = options.delay === undefined ? undefined : Date.now() + toMilliseconds(options.delay);
     // Every event carries an id, ours when none was given, so handlers see the same event.id as on other providers.
-    const payloads = events.map((event) => ({ name: event.name, data: event.data as Record<string, unknown>, id: event.id ?? newEventId(), ts }));
+    const payloads = events.map((event) => ({ name: event.name, data: withPriority(event.data, options.priority), id: event.id ?? newEventId(), ts }));
     await this.client.send(payloads);
     return payloads.map((payload) => payload.id);
   }
@@ -78,4 +78,9 @@ export class InngestProvider implements JobProvider {
   async start(): Promise<void> {}
 
   async stop(): Promise<void> {}
+}
+
+function withPriority(data: unknown, priority: number | undefined): Record<string, unknown> {
+  const record = data as Record<string, unknown>;
+  return priority === undefined ? record : { ...record, [DISPATCH_PRIORITY_FIELD]: priority };
 }

@@ -29,13 +29,17 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
       name: definition.name,
       retries: definition.retries as never,
       concurrency: definition.concurrency ? { limit: definition.concurrency.limit, key: definition.concurrency.key } : undefined,
+      // Inngest evaluates these itself: priority moves a run ahead in its function's backlog, cancelOn cancels a
+      // waiting or sleeping run (and a running one between steps) when a matching event arrives.
+      priority: cron ? undefined : { run: priorityExpression(definition.priority) },
+      cancelOn: definition.cancelOn?.events.map((event) => ({ event, match: `data.${definition.cancelOn!.path.join('.')}` })),
       triggers: [cron ? { cron: `TZ=UTC ${cron}` } : { event: (definition.trigger as { event: string }).event }],
     },
     async ({ event, step, attempt, runId }) => {
       const logger = deps.logger.child({ jobId: runId, job: definition.id, attempt });
       try {
         const slot = cron ? (latestSlot(cron, new Date(event.ts ?? Date.now())) ?? new Date(event.ts ?? Date.now())) : undefined;
-        const data = slot ? { scheduledFor: slot.toISOString() } : deps.registry.parsePayload(definition, event.data);
+        const data = slot ? { scheduledFor: slot.toISOString() } : deps.registry.parsePayload(definition, withoutPriority(event.data));
         // event.id means the same on every provider: the dispatched id, or for a cron run its slot key.
         const eventId = slot ? cronSlotKey(definition.id, slot) : (event.id ?? runId);
         const tools: StepTools = {
@@ -68,6 +72,22 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
       }
     },
   );
+}
+
+/**
+ * A dispatch's own priority travels in the event as `data.__priority` (an Inngest event has nowhere else to carry
+ * it that an expression can read); without it the definition's priority applies. Handlers never see the field.
+ */
+export const DISPATCH_PRIORITY_FIELD = '__priority';
+
+export function priorityExpression(definitionPriority: number): string {
+  return `has(event.data.${DISPATCH_PRIORITY_FIELD}) ? event.data.${DISPATCH_PRIORITY_FIELD} : ${definitionPriority}`;
+}
+
+function withoutPriority(data: unknown): unknown {
+  if (!data || typeof data !== 'object' || !(DISPATCH_PRIORITY_FIELD in data)) return data;
+  const { [DISPATCH_PRIORITY_FIELD]: _priority, ...rest } = data as Record<string, unknown>;
+  return rest;
 }
 
 async function toInngestError<T>(fn: () => Promise<T> | T): Promise<T> {

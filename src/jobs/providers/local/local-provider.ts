@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../../../db/client';
 import { cronSlotKey } from '../../cron';
 import { toMilliseconds } from '../../duration';
 import { EnqueueError } from '../../errors';
-import { planCronJob, planJobs, type PlannedJob } from '../../fan-out';
+import { planCancellations, planCronJob, planJobs, type PlannedCancellation, type PlannedJob } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import { CronScheduler } from '../../scheduler';
@@ -13,6 +13,7 @@ import type { DispatchOptions, EventToDispatch, JobProvider, OnDemandRunner, Pro
 import type { FailedJobReport } from '../../failure-report';
 import { JobRunner } from './job-runner';
 import { selfDispatch } from './self-dispatch';
+import { cancelMatchingJobs } from './sql/cancel-jobs';
 import { claimJobById } from './sql/claim-jobs';
 import { adoptUnkeyedLimitedJobs, claimLimitedJobs } from './sql/claim-limited-jobs';
 import { deleteCompletedJobs } from './sql/delete-completed-jobs';
@@ -92,10 +93,11 @@ export class LocalProvider implements JobProvider {
   }
 
   async dispatch(events: readonly EventToDispatch[], options: Omit<DispatchOptions, 'id'>): Promise<string[]> {
-    return this.enqueue(planJobs(this.options.registry, events), options);
+    const { registry } = this.options;
+    return this.enqueue(planJobs(registry, events, options.priority), options, planCancellations(registry, events));
   }
 
-  private async enqueue(planned: PlannedJob[], options: Omit<DispatchOptions, 'id'>): Promise<string[]> {
+  private async enqueue(planned: PlannedJob[], options: Omit<DispatchOptions, 'id'>, cancellations: PlannedCancellation[] = []): Promise<string[]> {
     const delayMs = options.delay === undefined ? 0 : toMilliseconds(options.delay);
     const rows: NewJobRow[] = planned.map((job) => ({
       jobId: job.definition.id,
@@ -106,10 +108,20 @@ export class LocalProvider implements JobProvider {
       dedupeKey: job.dedupeKey,
       eventId: job.eventId,
       concurrencyKey: job.concurrencyKey,
+      priority: job.priority,
+      cancelKey: job.cancelKey,
     }));
+    const db = options.tx?.db ?? this.options.database.db;
     let ids: string[];
     try {
-      ids = await insertJobs(options.tx?.db ?? this.options.database.db, rows);
+      // Cancellations first (an event cancels jobs dispatched before it, never the ones it triggers itself), and
+      // in one transaction with the insert: a failed enqueue cancels nothing.
+      ids = cancellations.length
+        ? await db.transaction(async (tx) => {
+            await cancelMatchingJobs(tx, cancellations);
+            return insertJobs(tx, rows);
+          })
+        : await insertJobs(db, rows);
     } catch (error) {
       // Inside the caller's transaction the caller sees its own failure; outside it, say plainly what happened.
       if (options.tx) throw error;

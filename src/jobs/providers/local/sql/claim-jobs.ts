@@ -1,6 +1,6 @@
 // Claim a batch of due jobs in one statement.
-// - The inner SELECT walks background_jobs_pending_run_at_idx (partial: PENDING only) in run_at order, so its cost
-//   does not grow with the number of finished rows.
+// - The inner SELECT walks background_jobs_pending_priority_idx (partial: PENDING only) in (priority desc, run_at)
+//   order, so higher priorities go first and its cost does not grow with the number of finished rows.
 // - FOR UPDATE SKIP LOCKED: concurrent workers take disjoint rows without waiting on each other. The CTE is
 //   MATERIALIZED so the locking subquery runs exactly once: inlined into the UPDATE's join, a planner may rescan it
 //   and lock (and claim) more rows than the LIMIT.
@@ -30,7 +30,7 @@ const CANDIDATES = `
   candidates as materialized (
     select id from background_jobs
      where status = 'PENDING' and run_at <= now() and job_id <> all($4::text[])
-     order by run_at, id
+     order by priority desc, run_at, id
      limit $1
      for update skip locked
   ),

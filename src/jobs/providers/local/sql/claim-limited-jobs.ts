@@ -5,9 +5,9 @@
 //   per definition, in sorted order (no deadlocks between workers). The claim statement runs after the locks are
 //   granted, so its snapshot sees every PROCESSING row committed by the previous holder; that is what makes the
 //   count below exact. Jobs whose lease lapsed do not count: their worker is presumed dead.
-// - Candidates come from background_jobs_limited_pending_idx, (job_id, run_at, id) over PENDING rows that carry a
-//   concurrency key (every job of a limited definition does; '' when the definition has no key): one index range
-//   per definition, however large the backlog of other definitions' jobs is.
+// - Candidates come from background_jobs_limited_pending_idx, (job_id, priority desc, run_at, id) over PENDING rows
+//   that carry a concurrency key (every job of a limited definition does; '' when the definition has no key): one
+//   index range per definition, however large the backlog of other definitions' jobs is.
 // - Keys already at their limit are skipped inside the scan, so a key with a long queue cannot fill the window and
 //   hold back the other keys of its definition.
 import type { SqlClient } from '../../../../db/client';
@@ -35,27 +35,27 @@ const CLAIM_LIMITED = `
      group by job_id, concurrency_key
   ),
   window_rows as materialized (
-    select b.id, b.job_id, b.concurrency_key, b.run_at, l.max_running
+    select b.id, b.job_id, b.concurrency_key, b.priority, b.run_at, l.max_running
       from limits l
       cross join lateral (
-        select p.id, p.job_id, p.concurrency_key, p.run_at from background_jobs p
+        select p.id, p.job_id, p.concurrency_key, p.priority, p.run_at from background_jobs p
          where p.status = 'PENDING' and p.concurrency_key is not null and p.job_id = l.job_id and p.run_at <= now()
            and not exists (select 1 from running r
                             where r.job_id = p.job_id and r.concurrency_key = p.concurrency_key and r.n >= l.max_running)
-         order by p.run_at, p.id
+         order by p.priority desc, p.run_at, p.id
          limit $1 * 4
          for update skip locked
       ) b
   ),
   candidates as (
     select id from (
-      select w.id, w.run_at, w.max_running - coalesce(r.n, 0) as room,
-             row_number() over (partition by w.job_id, w.concurrency_key order by w.run_at, w.id) as rank
+      select w.id, w.priority, w.run_at, w.max_running - coalesce(r.n, 0) as room,
+             row_number() over (partition by w.job_id, w.concurrency_key order by w.priority desc, w.run_at, w.id) as rank
         from window_rows w
         left join running r on r.job_id = w.job_id and r.concurrency_key = w.concurrency_key
     ) ranked
      where rank <= room
-     order by run_at, id
+     order by priority desc, run_at, id
      limit $1
   )
   update background_jobs j

@@ -14,6 +14,8 @@ export interface NewJobRow {
   dedupeKey: string | null;
   eventId: string;
   concurrencyKey: string | null;
+  priority: number;
+  cancelKey: string | null;
 }
 
 /** Returns the id of each job in input order: the new row's, or for a duplicate dedupe key the existing row's. */
@@ -32,8 +34,8 @@ type Column = <T>(pick: (job: NewJobRow) => T) => ReturnType<typeof sql.param>;
 async function insertWithoutDedupe(db: Database, column: Column): Promise<string[]> {
   const rows = await executeRows<{ id: string }>(db, sql`
     with inserted as (
-      insert into background_jobs (job_id, event_name, payload, max_attempts, run_at, event_id, concurrency_key)
-      select job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', event_id, concurrency_key
+      insert into background_jobs (job_id, event_name, payload, max_attempts, run_at, event_id, concurrency_key, priority, cancel_key)
+      select job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', event_id, concurrency_key, priority, cancel_key
         from unnest(
           ${column((job) => job.jobId)}::text[],
           ${column((job) => job.eventName)}::text[],
@@ -41,8 +43,10 @@ async function insertWithoutDedupe(db: Database, column: Column): Promise<string
           ${column((job) => job.maxAttempts)}::int[],
           ${column((job) => job.delayMs)}::float8[],
           ${column((job) => job.eventId)}::text[],
-          ${column((job) => job.concurrencyKey)}::text[]
-        ) with ordinality as t(job_id, event_name, payload, max_attempts, delay_ms, event_id, concurrency_key, ord)
+          ${column((job) => job.concurrencyKey)}::text[],
+          ${column((job) => job.priority)}::int[],
+          ${column((job) => job.cancelKey)}::text[]
+        ) with ordinality as t(job_id, event_name, payload, max_attempts, delay_ms, event_id, concurrency_key, priority, cancel_key, ord)
        order by ord
       returning id
     ),
@@ -65,13 +69,15 @@ async function insertWithDedupe(db: Database, jobs: readonly NewJobRow[], column
           ${column((job) => job.delayMs)}::float8[],
           ${column((job) => job.dedupeKey)}::text[],
           ${column((job) => job.eventId)}::text[],
-          ${column((job) => job.concurrencyKey)}::text[]
-        ) with ordinality as t(job_id, event_name, payload, max_attempts, delay_ms, dedupe_key, event_id, concurrency_key, ord)
+          ${column((job) => job.concurrencyKey)}::text[],
+          ${column((job) => job.priority)}::int[],
+          ${column((job) => job.cancelKey)}::text[]
+        ) with ordinality as t(job_id, event_name, payload, max_attempts, delay_ms, dedupe_key, event_id, concurrency_key, priority, cancel_key, ord)
     ),
     inserted as (
-      insert into background_jobs (id, job_id, event_name, payload, max_attempts, run_at, dedupe_key, event_id, concurrency_key)
+      insert into background_jobs (id, job_id, event_name, payload, max_attempts, run_at, dedupe_key, event_id, concurrency_key, priority, cancel_key)
       overriding system value
-      select id, job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', dedupe_key, event_id, concurrency_key
+      select id, job_id, event_name, payload, max_attempts, now() + delay_ms * interval '1 millisecond', dedupe_key, event_id, concurrency_key, priority, cancel_key
         from input order by ord
       on conflict (dedupe_key) where dedupe_key is not null do nothing
       returning id
