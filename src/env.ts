@@ -114,6 +114,10 @@ const envSchema = z
     EMAIL_BODY_RETENTION_HOURS: wholeNumber(24, 0, 24 * 365),
     /** email_messages rows (recipient, subject, status, provider id) are deleted after this. */
     EMAIL_LOG_RETENTION_DAYS: wholeNumber(90, 1, 3650),
+    /** Starts of the email-send job per second across all workers: Resend's documented default limit is 5 per team. */
+    EMAIL_SEND_PER_SECOND: positiveInt(5, 1000),
+    /** Delivery attempts per second to any one webhook endpoint (trigger-webhook's throttle, keyed by endpoint). */
+    WEBHOOK_DELIVERIES_PER_SECOND: positiveInt(10, 1000),
     SENTRY_DSN: optionalHttpUrl,
     /**
      * How many proxies in front of the app append to X-Forwarded-For: `false`/0 (default; 1 on Vercel, whose edge
@@ -216,11 +220,16 @@ function toConfig(env: ParsedEnv) {
       resendApiKey: env.RESEND_API_KEY,
       from: env.EMAIL_FROM,
       retention: { bodyHours: env.EMAIL_BODY_RETENTION_HOURS, days: env.EMAIL_LOG_RETENTION_DAYS },
+      sendsPerSecond: env.EMAIL_SEND_PER_SECOND,
     },
     sentryDsn: env.SENTRY_DSN,
     /** Proxies whose X-Forwarded-For entries are believed (src/limits/client-address.ts). */
     trustedProxies: env.TRUST_PROXY ?? (env.VERCEL ? 1 : 0),
-    webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE, allowedHosts: env.WEBHOOK_ALLOWED_HOSTS },
+    webhooks: {
+      allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE,
+      allowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
+      deliveriesPerSecond: env.WEBHOOK_DELIVERIES_PER_SECOND,
+    },
   };
 }
 

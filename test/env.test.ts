@@ -108,8 +108,19 @@ describe('parseEnv', () => {
     expect(errorOf({ NODE_ENV: 'production', WEBHOOK_ALLOW_PRIVATE: 'true' })).toMatch(/WEBHOOK_ALLOW_PRIVATE: is refused in production.*WEBHOOK_ALLOWED_HOSTS/);
     expect(parseEnv({ NODE_ENV: 'development', WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks.allowPrivateAddresses).toBe(true);
     const config = parseEnv({ NODE_ENV: 'production', WEBHOOK_ALLOWED_HOSTS: '127.1:4567, Hooks.Internal:443,[::1]:8080' });
-    expect(config.webhooks).toEqual({ allowPrivateAddresses: false, allowedHosts: ['127.0.0.1:4567', 'hooks.internal:443', '[::1]:8080'] });
+    expect(config.webhooks).toEqual({
+      allowPrivateAddresses: false,
+      allowedHosts: ['127.0.0.1:4567', 'hooks.internal:443', '[::1]:8080'],
+      deliveriesPerSecond: 10,
+    });
     expect(errorOf({ WEBHOOK_ALLOWED_HOSTS: 'http://example.com, example.com' })).toContain('WEBHOOK_ALLOWED_HOSTS: expected comma-separated host:port entries');
+  });
+
+  it('reads the email and webhook throttles (5 and 10 per second by default) and refuses anything but a positive whole number', () => {
+    expect(parseEnv({}).email.sendsPerSecond).toBe(5);
+    expect(parseEnv({ EMAIL_SEND_PER_SECOND: '50', WEBHOOK_DELIVERIES_PER_SECOND: '2' })).toMatchObject({ email: { sendsPerSecond: 50 }, webhooks: { deliveriesPerSecond: 2 } });
+    expect(errorOf({ EMAIL_SEND_PER_SECOND: '0' })).toContain('EMAIL_SEND_PER_SECOND');
+    expect(errorOf({ WEBHOOK_DELIVERIES_PER_SECOND: '1.5' })).toContain('WEBHOOK_DELIVERIES_PER_SECOND');
   });
 
   it('believes X-Forwarded-For only with TRUST_PROXY: none by default, one proxy on Vercel', () => {

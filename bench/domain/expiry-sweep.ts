@@ -56,7 +56,8 @@ export async function measureExpirySweep(handle: DatabaseHandle, expired: number
     exclusive: createExclusive(handle),
     emailRetention: { bodyHours: 24, days: 90 },
     publicWebappUrl: 'http://localhost:3000',
-    webhooks: { allowPrivate: false },
+    webhooks: { allowPrivate: false, deliveriesPerSecond: 10 },
+    emailSendsPerSecond: 5,
   };
   const registry = new JobRegistry(appEvents, [expireRecipientsSweep(deps), triggerWebhook(deps)] as never[]);
   // Serverless mode without self-dispatch: nothing polls, so every statement recorded belongs to this run.

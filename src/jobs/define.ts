@@ -8,6 +8,7 @@
 // - step: a named, memoized unit inside a handler; a completed step never runs again for the same job.
 import type { z } from 'zod';
 import type { EventType, JobEvent } from './event-type';
+import { toMilliseconds } from './duration';
 import type { JobLogger } from './logger';
 
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
@@ -58,6 +59,20 @@ export interface ConcurrencyOptions {
 
 export type JobTrigger = { event: EventType } | { cron: string };
 
+/** `limit` per `period` (per key, if given). `period` is whole seconds from 1 s to 7 d, Inngest's bounds. */
+export interface RateOptions {
+  limit: number;
+  period: Duration;
+  key?: `event.data.${string}`;
+}
+
+/** RateOptions as a definition holds them: the period in milliseconds. */
+export interface RateRule {
+  limit: number;
+  periodMs: number;
+  key?: `event.data.${string}`;
+}
+
 /**
  * Priorities run from -600 to 600, higher first among due jobs; 0 is the default. The range is Inngest's
  * (`priority.run`, seconds a run is moved ahead in its function's backlog), so one number means the same on every
@@ -84,6 +99,13 @@ export interface JobOptions<Trigger extends JobTrigger> {
   retries?: number;
   backoff?: Partial<BackoffOptions>;
   concurrency?: ConcurrencyOptions;
+  /**
+   * At most `limit` job starts per `period` (per key) across every worker; the excess waits, nothing is dropped (for
+   * quotas: an email provider's, a webhook receiver's). With `concurrency` too, both must use the same key.
+   */
+  throttle?: RateOptions;
+  /** At most `limit` jobs per `period` (per key) are created; events beyond it create no job (only the latest matters). */
+  rateLimit?: RateOptions;
   /** Default priority of this definition's jobs (PRIORITY_MIN…PRIORITY_MAX, higher first); dispatch may override it. */
   priority?: number;
   /** Events that cancel this definition's pending or sleeping jobs (see CancelOn). Every entry matches the same field. */
@@ -102,6 +124,8 @@ export interface JobDefinition<Data = unknown> {
   readonly retries: number;
   readonly backoff: BackoffOptions;
   readonly concurrency?: ConcurrencyOptions;
+  readonly throttle?: RateRule;
+  readonly rateLimit?: RateRule;
   readonly priority: number;
   /** Event names and the one data path they match on; undefined when nothing cancels this definition's jobs. */
   readonly cancelOn?: { events: string[]; path: string[] };
@@ -135,6 +159,11 @@ export function defineJob<const Trigger extends JobTrigger>(
   if (!isPriority(priority)) {
     throw new Error(`Job "${options.id}": priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX} (got ${priority})`);
   }
+  const throttle = rateRuleOf(options.id, 'throttle', options.throttle);
+  const rateLimit = rateRuleOf(options.id, 'rateLimit', options.rateLimit);
+  if (throttle && options.concurrency && throttle.key !== options.concurrency.key) {
+    throw new Error(`Job "${options.id}": throttle and concurrency must use the same key (they share the job's group)`);
+  }
   const trigger = 'event' in options.trigger ? { event: options.trigger.event.name } : { cron: options.trigger.cron };
   return {
     id: options.id,
@@ -143,6 +172,8 @@ export function defineJob<const Trigger extends JobTrigger>(
     retries,
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     concurrency: options.concurrency,
+    throttle,
+    rateLimit,
     priority,
     cancelOn: cancelOnOf(options.id, options.cancelOn),
     trigger,
@@ -161,4 +192,19 @@ function cancelOnOf(id: string, entries: CancelOn[] | undefined): JobDefinition[
     throw new Error(`Job "${id}": every cancelOn entry must match the same field, written data.<field> (got ${[...fields].join(', ')})`);
   }
   return { events: entries.map((entry) => entry.event.name), path: match!.split('.').slice(1) };
+}
+
+const SECOND_MS = 1000;
+const WEEK_MS = 7 * 24 * 3600 * SECOND_MS;
+
+function rateRuleOf(id: string, name: string, options: RateOptions | undefined): RateRule | undefined {
+  if (!options) return undefined;
+  if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 10_000) {
+    throw new Error(`Job "${id}": ${name}.limit must be a whole number from 1 to 10000 (got ${options.limit})`);
+  }
+  const periodMs = toMilliseconds(options.period);
+  if (!(periodMs >= SECOND_MS && periodMs <= WEEK_MS && periodMs % SECOND_MS === 0)) {
+    throw new Error(`Job "${id}": ${name}.period must be whole seconds from 1s to 7d (got ${String(options.period)})`);
+  }
+  return { limit: options.limit, periodMs, key: options.key };
 }

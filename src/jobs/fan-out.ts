@@ -72,20 +72,29 @@ export function planCronJob(definition: JobDefinition, slot: Date, dedupeKey: st
     data: { scheduledFor: slot.toISOString() },
     eventId: dedupeKey,
     dedupeKey,
-    concurrencyKey: definition.concurrency ? '' : null,
+    concurrencyKey: concurrencyKeyOf(definition, {}),
     priority: definition.priority,
     cancelKey: null,
   };
 }
 
 /**
- * The concurrency group of a job: null for a definition without a limit; for a limited one, its key expression
- * `event.data.a.b` evaluated against the event's data, or '' (one group) without a key or when the value is absent.
- * Never null for a limited definition: the limited claim finds its jobs by that (background_jobs_limited_pending_idx).
+ * The group of a job, which its definition's concurrency limit and throttle count per: null for a definition with
+ * neither; otherwise the key expression `event.data.a.b` evaluated against the event's data, or '' (one group)
+ * without a key or when the value is absent. Never null for a limited or throttled definition: the limited claim
+ * finds its jobs by that (background_jobs_limited_pending_idx).
  */
 export function concurrencyKeyOf(definition: JobDefinition, data: unknown): string | null {
-  if (!definition.concurrency) return null;
-  const expression = definition.concurrency.key;
+  if (!definition.concurrency && !definition.throttle) return null;
+  return keyOf(definition.concurrency?.key ?? definition.throttle?.key, data);
+}
+
+/** The rateLimit key of a job of a rate-limited definition ('' without a key expression). */
+export function rateKeyOf(definition: JobDefinition, data: unknown): string {
+  return keyOf(definition.rateLimit?.key, data);
+}
+
+function keyOf(expression: string | undefined, data: unknown): string {
   if (!expression) return '';
   let value: unknown = { event: { data } };
   for (const part of expression.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];

@@ -63,4 +63,40 @@ describe.each(TARGETS)('scheduling conformance: %s', (target) => {
     expect(row?.cancel_reason).toContain('cancelOn test/cancel-it');
     expect(row?.completed_at).not.toBeNull();
   });
+
+  it('throttles 30 jobs at 10 per second: they take at least 2 s and no second holds more than 10 starts', async () => {
+    const k = key();
+    const dispatchedAt = Date.now();
+    const { ids } = await harness.client.dispatch(Array.from({ length: 30 }, () => ({ name: 'test/throttled', data: { key: k } })));
+    for (const id of ids) await harness.waitForStatus(id, 'COMPLETED');
+    const handlerStarts = record.starts.get(k)!.sort((a, b) => a - b);
+    expect(handlerStarts).toHaveLength(30);
+    // Three windows of 10: the third opens a full period after the second, which opens a period after the first.
+    expect(handlerStarts.at(-1)! - dispatchedAt).toBeGreaterThanOrEqual(2000);
+    // Counted on the provider's own start times: a handler runs some milliseconds after its start (a claim's
+    // round trip, an HTTP call on Inngest), and that delay is no part of what the throttle promises.
+    const starts = await harness.startTimes(ids);
+    expect(starts.filter(Number.isFinite)).toHaveLength(30);
+    expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(10);
+  });
+
+  it('rate-limits per key: events past 3 per minute of a group create no job, other groups are counted apart', async () => {
+    const [a, b] = [key(), key()];
+    for (let i = 0; i < 5; i++) await harness.client.dispatch({ name: 'test/rate-limited', data: { key: a, group: `g-${a}` } });
+    await harness.client.dispatch([1, 2].map(() => ({ name: 'test/rate-limited', data: { key: b, group: `g-${b}` } })));
+    await waitFor(() => record.steps.get(a)?.length === 3 && record.steps.get(b)?.length === 2, { what: '3 jobs of group a and 2 of b to run' });
+    expect(await harness.countJobs('rate-limited', a)).toBe(3);
+    expect(await harness.countJobs('rate-limited', b)).toBe(2);
+  });
 });
+
+/** The most entries of sorted `times` inside any window [t, t + widthMs). */
+function maxInWindow(times: readonly number[], widthMs: number): number {
+  let most = 0;
+  for (let first = 0, last = 0; first < times.length; first++) {
+    while (last < times.length && times[last]! < times[first]! + widthMs) last++;
+    most = Math.max(most, last - first);
+  }
+  return most;
+}
+

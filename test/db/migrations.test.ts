@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 const EXPECTED_TABLES = [
   'api_keys',
   'audit_logs',
+  'background_job_rate_log',
   'background_job_tasks',
   'background_jobs',
   'documents',

@@ -78,7 +78,7 @@ export async function startApp(options: AppOptions = {}): Promise<AppHarness> {
   resetConfig();
 
   const clock = createTestClock();
-  const deps = createJobDeps(getConfig(), database.handle, { now: clock.now, webhooks: { allowPrivate: true, backoff: options.webhookBackoff ?? FAST_BACKOFF } });
+  const deps = createJobDeps(getConfig(), database.handle, { now: clock.now, webhooks: { allowPrivate: true, backoff: options.webhookBackoff ?? FAST_BACKOFF, deliveriesPerSecond: 1000 } });
   const failures: FailedJobReport[] = [];
   const registry = new JobRegistry(appEvents, appDefinitions(deps));
   const worker =

@@ -5,8 +5,10 @@
 // - as the executor: for each event, runs every subscribed function by POSTing signed requests to the app's serve
 //   handler, feeding back step results (StepRun/StepFailed memoized, StepError and 500 retried, Sleep waited out,
 //   StepPlanned followed), honouring each function's retries and concurrency limit from its sync payload, its
-//   priority.run (a backlog behind a concurrency limit is served higher priority first) and its cancelOn (a matching
-//   event cancels the function's runs that have not finished, checked between calls, as Inngest does).
+//   priority.run (a backlog behind a concurrency limit is served higher priority first), its cancelOn (a matching
+//   event cancels the function's runs that have not finished, checked between calls, as Inngest does), its throttle
+//   (runs wait until the last period holds fewer than `limit` starts of their key) and its rateLimit (an event past
+//   the limit of its key in the last period starts no run).
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,8 @@ export interface RunRecord {
   status: 'RUNNING' | 'SLEEPING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
   /** 1 + every retry of any step or of the handler. */
   attempts: number;
+  /** When the executor let the run start (after its throttle, before its concurrency slot). */
+  startedAt?: number;
   output?: unknown;
   error?: unknown;
 }
@@ -29,6 +33,8 @@ interface FunctionConfig {
   concurrency?: { limit: number; key?: string } | Array<{ limit: number; key?: string }>;
   steps: Record<string, { retries?: { attempts?: number } }>;
   priority?: { run?: string };
+  throttle?: RateRule;
+  rateLimit?: RateRule;
   /** cancelOn as the SDK syncs it: `match: 'data.x'` becomes `if: 'event.data.x == async.data.x'`. */
   cancel?: Array<{ event: string; if?: string }>;
 }
@@ -39,6 +45,12 @@ interface Op {
   name?: string;
   data?: unknown;
   error?: unknown;
+}
+
+interface RateRule {
+  limit: number;
+  period: string;
+  key?: string;
 }
 
 export interface FakeInngest {
@@ -100,6 +112,9 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
   const running = new Map<string, number>();
   const waiting = new Map<string, Array<{ priority: number; resolve: () => void }>>();
   const triggerData = new Map<RunRecord, unknown>();
+  /** Start (throttle) and admission (rateLimit) times per function and key, for the sliding windows. */
+  const windows = new Map<string, number[]>();
+  const throttleQueues = new Map<string, Promise<number>>();
   let appUrl = '';
 
   const server = http.createServer(async (request, response) => {
@@ -122,7 +137,9 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
         events.push({ id, name: event.name, data: event.data });
         cancelMatchingRuns(event);
         for (const fn of functions.values()) {
-          if (fn.triggers.some((trigger) => trigger.event === event.name)) void execute(fn, { ...event, id, ts: Date.now() });
+          if (!fn.triggers.some((trigger) => trigger.event === event.name)) continue;
+          if (fn.rateLimit && !admit(`rate|${fn.id}|${keyValue(fn.rateLimit.key, event.data)}`, fn.rateLimit)) continue;
+          void execute(fn, { ...event, id, ts: Date.now() });
         }
         return id;
       });
@@ -163,6 +180,32 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
     waiting.get(slot)?.shift()?.resolve();
   }
 
+  /** Records an entry in the sliding window of `name` if the last period holds fewer than `limit`. */
+  function admit(name: string, rule: RateRule): boolean {
+    const now = Date.now();
+    const recent = (windows.get(name) ?? []).filter((at) => at > now - sleepMs(rule.period));
+    const admitted = recent.length < rule.limit;
+    if (admitted) recent.push(now);
+    windows.set(name, recent);
+    return admitted;
+  }
+
+  /** Waits, in arrival order per key, until the function's throttle admits one more start; resolves to its time. */
+  function throttled(fn: FunctionConfig, data: unknown): Promise<number> {
+    const rule = fn.throttle;
+    if (!rule) return Promise.resolve(Date.now());
+    const name = `throttle|${fn.id}|${keyValue(rule.key, data)}`;
+    const turn = (throttleQueues.get(name) ?? Promise.resolve(0)).then(async () => {
+      while (!admit(name, rule)) {
+        const oldest = windows.get(name)![0]!;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1, oldest + sleepMs(rule.period) - Date.now())).unref());
+      }
+      return windows.get(name)!.at(-1)!;
+    });
+    throttleQueues.set(name, turn);
+    return turn;
+  }
+
   function cancelMatchingRuns(event: { name: string; data: unknown }): void {
     for (const fn of functions.values()) {
       for (const rule of fn.cancel ?? []) {
@@ -197,6 +240,7 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
     const stack: string[] = [];
     let attempt = 0;
     const slot = concurrencySlot(fn, event.data);
+    run.startedAt = await throttled(fn, event.data);
     await acquire(fn, slot, evaluatePriority(fn.priority?.run, event.data));
     try {
       let pending: string[] = ['step'];
@@ -302,6 +346,14 @@ export async function startFakeInngest(options: { signingKey: string; appId: str
         server.close(() => resolve());
       }),
   };
+}
+
+/** A rule's `key` expression (`event.data.x`) against an event's data; '' without a key. */
+function keyValue(expression: string | undefined, data: unknown): string {
+  if (!expression) return '';
+  let value: unknown = { event: { data } };
+  for (const part of expression.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
+  return String(value);
 }
 
 function isCancelled(run: RunRecord): boolean {

@@ -42,6 +42,11 @@ export interface ProviderHarness {
   isParked(id: string): Promise<boolean>;
   /** How many jobs of a definition exist for an event whose data has this `key`. */
   countJobs(definitionId: string, key: string): Promise<number>;
+  /**
+   * When the provider started each of these jobs, on its own clock (local: the claim's start log, on the database
+   * clock; BullMQ: `processedOn`; Inngest: when the executor started the run), ascending.
+   */
+  startTimes(ids: readonly string[]): Promise<number[]>;
   /** Whether step memos live in our background_job_tasks (local, BullMQ) rather than in the provider (Inngest). */
   memosInDatabase: boolean;
   close(): Promise<void>;
@@ -135,6 +140,22 @@ export async function createProviderHarness(
       return jobs.filter((job) => (job.data as { event?: { data?: { key?: string } } }).event?.data?.key === key).length;
     },
     waitForStatus: (id, status) => waitForState(jobStatus, id, status),
+    async startTimes(ids) {
+      if (target === 'bullmq') {
+        const jobs = await Promise.all(ids.map((id) => {
+          const [queue, jobId] = id.split('/') as [string, string];
+          return (provider as BullmqProvider).queue(queue).getJob(jobId);
+        }));
+        return jobs.map((job) => job?.processedOn ?? Number.NaN).sort((a, b) => a - b);
+      }
+      // Start log rows carry no job id: one per start of a throttled definition's job; the test's jobs are all there are.
+      const [first] = await sql.query<{ job_id: string }>('select job_id from background_jobs where id = $1', [ids[0]]);
+      const rows = await sql.query<{ at_ms: number }>(
+        `select extract(epoch from at) * 1000 as at_ms from background_job_rate_log where job_id = $1 and kind = 'start' order by at`,
+        [first?.job_id],
+      );
+      return rows.map((row) => Number(row.at_ms));
+    },
     async close() {
       await provider.stop({ timeoutMs: 2000 });
       if (target === 'bullmq') await deleteKeys(prefix);
@@ -199,6 +220,7 @@ async function createInngestHarness(
     rowId: async (id) => runOf(id)?.runId,
     jobStatus,
     isParked: async (id) => runOf(id)?.status === 'SLEEPING',
+    startTimes: async (ids) => ids.map((id) => runOf(id)?.startedAt ?? Number.NaN).sort((a, b) => a - b),
     memosInDatabase: false,
     countJobs: async (definitionId, key) =>
       fake.runs.filter(

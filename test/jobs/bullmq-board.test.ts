@@ -55,10 +55,11 @@ describe('bull-board', () => {
     expect(script.status).toBe(200);
   });
 
-  it('lists the queues with their waiting jobs through its API', async () => {
-    const response = await fetch(`${server.url}/api/jobs/board/api/queues?activeQueue=board-job&status=waiting&page=1`);
+  // Every job carries a BullMQ priority (see toBullmqPriority), so queued jobs are "prioritized", not "waiting".
+  it('lists the queues with their queued jobs through its API', async () => {
+    const response = await fetch(`${server.url}/api/jobs/board/api/queues?activeQueue=board-job&status=prioritized&page=1`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { queues: Array<{ name: string; counts: Record<string, number> }> };
-    expect(body.queues.find((queue) => queue.name === 'board-job')?.counts.waiting).toBe(3);
+    expect(body.queues.find((queue) => queue.name === 'board-job')?.counts.prioritized).toBe(3);
   });
 });

@@ -102,3 +102,21 @@ export const backgroundJobTasks = pgTable(
   // The primary key serves the only lookup: all memos of one job.
   (table) => [primaryKey({ columns: [table.jobId, table.stepId] })],
 );
+
+// Sliding-window logs of throttle and rateLimit: one row per job start of a throttled definition ('start', written
+// by the limited claim) and per job created by a rate-limited one ('accept', written by the enqueue). Only those
+// definitions write here, so other jobs pay nothing; rows older than their definition's period are pruned hourly.
+export const JOB_RATE_KINDS = ['start', 'accept'] as const;
+
+export const backgroundJobRateLog = pgTable(
+  'background_job_rate_log',
+  {
+    jobId: text('job_id').notNull(),
+    kind: text('kind', { enum: JOB_RATE_KINDS }).notNull(),
+    /** The throttle's or rate limit's key value ('' without a key). */
+    rateKey: text('rate_key').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // The one lookup: entries of (definition, kind, key) newer than the period, and the prune by age per definition.
+  (table) => [index('background_job_rate_log_lookup_idx').on(table.jobId, table.kind, table.rateKey, table.at)],
+);

@@ -12,6 +12,8 @@ export interface JobDeps {
   /** The clock every time-dependent decision reads (expiry, token lifetimes, disabling endpoints). */
   now: () => Date;
   email: EmailTransport;
+  /** email-send's throttle: its starts per second across all workers (EMAIL_SEND_PER_SECOND). */
+  emailSendsPerSecond: number;
   /** How long sent bodies and email rows are kept (the nightly cleanup). */
   emailRetention: EmailRetention;
   /** Runs a task in one place at a time across processes (the cleanups). */
@@ -26,6 +28,8 @@ export interface JobDeps {
     /** Retry schedule of a failing delivery; tests shorten it. */
     backoff?: Partial<BackoffOptions>;
     timeoutMs?: number;
+    /** trigger-webhook's throttle per endpoint (WEBHOOK_DELIVERIES_PER_SECOND). */
+    deliveriesPerSecond: number;
   };
 }
 
@@ -36,9 +40,14 @@ export function createJobDeps(config: Config, database: DatabaseHandle, override
     now,
     email: createEmailTransport({ resendApiKey: config.email.resendApiKey, from: config.email.from, now }),
     emailRetention: config.email.retention,
+    emailSendsPerSecond: config.email.sendsPerSecond,
     exclusive: createExclusive(database),
     publicWebappUrl: config.publicWebappUrl,
-    webhooks: { allowPrivate: config.webhooks.allowPrivateAddresses, allowedHosts: config.webhooks.allowedHosts },
+    webhooks: {
+      allowPrivate: config.webhooks.allowPrivateAddresses,
+      allowedHosts: config.webhooks.allowedHosts,
+      deliveriesPerSecond: config.webhooks.deliveriesPerSecond,
+    },
     ...overrides,
   };
 }

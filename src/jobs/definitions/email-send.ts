@@ -7,7 +7,9 @@ import { emailKey, sendEmailOnce } from './send-email-once';
 import { JOB_PRIORITY } from './priorities';
 
 export function emailSend(deps: JobDeps) {
-  return defineJob({ id: 'email-send', trigger: { event: emailSendRequested } }, async ({ event, step, jobId }) =>
+  // One Resend request per job: the throttle keeps the queue inside Resend's per-team rate limit; the excess waits.
+  const throttle = { limit: deps.emailSendsPerSecond, period: '1s' } as const;
+  return defineJob({ id: 'email-send', throttle, trigger: { event: emailSendRequested } }, async ({ event, step, jobId }) =>
     step.run('send', () => sendEmailOnce(deps, emailKey(jobId, 'send'), () => event.data)),
   );
 }

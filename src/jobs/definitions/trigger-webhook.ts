@@ -20,7 +20,15 @@ export const WEBHOOK_RETRIES = 12;
 export function triggerWebhook(deps: JobDeps) {
   const backoff = { ...WEBHOOK_BACKOFF, ...deps.webhooks.backoff };
   return defineJob(
-    { id: 'trigger-webhook', priority: JOB_PRIORITY.notification, trigger: { event: webhookDeliveryRequested }, retries: WEBHOOK_RETRIES, backoff },
+    {
+      id: 'trigger-webhook',
+      priority: JOB_PRIORITY.notification,
+      trigger: { event: webhookDeliveryRequested },
+      retries: WEBHOOK_RETRIES,
+      backoff,
+      // Per endpoint: a burst of events for one receiver is paced, and never holds back the other receivers.
+      throttle: { limit: deps.webhooks.deliveriesPerSecond, period: '1s', key: 'event.data.webhookId' },
+    },
     async ({ event, step, attempt, jobId }) => {
       const stepId = `deliver-${attempt + 1}`;
       const result = await step.run(stepId, () => deliverWebhookAttempt(deps, event.data, attempt + 1));

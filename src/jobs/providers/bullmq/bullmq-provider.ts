@@ -9,7 +9,7 @@ import { cronEventName, PRIORITY_MAX, type JobDefinition } from '../../define';
 import { toMilliseconds } from '../../duration';
 import { EnqueueError } from '../../errors';
 import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
-import { planCancellations, planJobs, type PlannedCancellation } from '../../fan-out';
+import { planCancellations, planJobs, rateKeyOf, type PlannedCancellation, type PlannedJob } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { FailedJobReport } from '../../failure-report';
@@ -18,6 +18,7 @@ import { loadMemos, saveMemo } from '../postgres-store/memos';
 import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
 import { anchorKey, cancelAnchor, recordAttemptError, startAttempt, type Anchor } from './anchor';
 import { indexCancellableJobs, removeCancelledJobs } from './cancel-on';
+import { admitRateLimited } from './rate-limit';
 import { BOARD_BASE_PATH, createBoardApp } from './board';
 
 interface QueuedEvent {
@@ -67,6 +68,16 @@ class AnchorRef {
  */
 function toBullmqPriority(priority: number): number {
   return PRIORITY_MAX + 1 - priority;
+}
+
+/**
+ * throttle onto BullMQ's limiter (per queue, across every worker). The limiter counts fixed windows, so `limit` per
+ * `period` could put up to twice the limit into a period that straddles two windows; one start per period/limit
+ * never can, since consecutive starts are then at least that far apart. Open-source BullMQ cannot key its limiter:
+ * a keyed throttle applies to the whole definition (stricter, like keyed concurrency).
+ */
+function evenlySpaced(throttle: { limit: number; periodMs: number }): { max: number; duration: number } {
+  return { max: 1, duration: Math.ceil(throttle.periodMs / throttle.limit) };
 }
 
 /** Thrown out of the processor to hand BullMQ the delay our backoff chose for the next attempt. */
@@ -132,7 +143,7 @@ export class BullmqProvider implements JobProvider {
     const delay = options.delay === undefined ? 0 : toMilliseconds(options.delay);
     const { registry, prefix, retentionDays } = this.options;
     await this.cancelMatching(planCancellations(registry, events));
-    const planned = planJobs(registry, events, options.priority);
+    const planned = await this.admit(planJobs(registry, events, options.priority));
     const byQueue = new Map<string, Array<{ index: number; name: string; data: { event: QueuedEvent }; opts: object }>>();
     planned.forEach((job, index) => {
       const entries = byQueue.get(job.definition.id) ?? [];
@@ -167,6 +178,21 @@ export class BullmqProvider implements JobProvider {
     );
     await indexCancellableJobs(this.producer(), prefix, cancellable, retentionDays * 86_400);
     return ids;
+  }
+
+  /** rateLimit: drops the jobs of rate-limited definitions beyond their limit (see rate-limit.ts). */
+  private async admit(planned: PlannedJob[]): Promise<PlannedJob[]> {
+    const limited = planned.filter((job) => job.definition.rateLimit);
+    if (limited.length === 0) return planned;
+    const verdicts = await admitRateLimited(
+      this.producer(),
+      this.options.prefix,
+      limited.map((job) => ({ definitionId: job.definition.id, rateKey: rateKeyOf(job.definition, job.data), ...job.definition.rateLimit! })),
+    ).catch((error: unknown) => {
+      throw new EnqueueError('Redis', planned.length, error);
+    });
+    const skipped = new Set(limited.filter((_, index) => !verdicts[index]));
+    return planned.filter((job) => !skipped.has(job));
   }
 
   /** cancelOn: removes the matching jobs still waiting in BullMQ and records each as CANCELLED on its anchor row. */
@@ -218,6 +244,7 @@ export class BullmqProvider implements JobProvider {
         connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
         prefix,
         concurrency,
+        limiter: definition.throttle && evenlySpaced(definition.throttle),
         lockDuration: this.options.lockDurationMs ?? 30_000,
         stalledInterval: this.options.lockDurationMs ?? 30_000,
         settings: { backoffStrategy: (_attempts, _type, error) => (error instanceof RetryLater ? error.delayMs : 1000) },

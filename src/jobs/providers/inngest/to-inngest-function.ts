@@ -7,7 +7,7 @@ import {
   type Inngest,
 } from 'inngest';
 import { cronSlotKey, latestSlot } from '../../cron';
-import { cronEventName, type JobDefinition, type StepTools } from '../../define';
+import { cronEventName, type JobDefinition, type RateRule, type StepTools } from '../../define';
 import { hasErrorCode, type RetryAfterError } from '../../errors';
 import { describeError, toJson } from '../../execute';
 import type { JobLogger } from '../../logger';
@@ -32,6 +32,8 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
       // Inngest evaluates these itself: priority moves a run ahead in its function's backlog, cancelOn cancels a
       // waiting or sleeping run (and a running one between steps) when a matching event arrives.
       priority: cron ? undefined : { run: priorityExpression(definition.priority) },
+      throttle: definition.throttle && toInngestRate(definition.throttle),
+      rateLimit: definition.rateLimit && toInngestRate(definition.rateLimit),
       cancelOn: definition.cancelOn?.events.map((event) => ({ event, match: `data.${definition.cancelOn!.path.join('.')}` })),
       triggers: [cron ? { cron: `TZ=UTC ${cron}` } : { event: (definition.trigger as { event: string }).event }],
     },
@@ -72,6 +74,11 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
       }
     },
   );
+}
+
+/** Inngest takes periods as strings; defineJob guarantees whole seconds. */
+function toInngestRate(rule: RateRule) {
+  return { limit: rule.limit, period: `${rule.periodMs / 1000}s` as const, key: rule.key };
 }
 
 /**

@@ -1,5 +1,5 @@
 // The one claim path of the local provider (worker loop, /api/cron/tick, /api/jobs/run). Jobs of definitions with a
-// concurrency limit are claimed first, within their limits, whenever the previous claim saw any of them due; the
+// concurrency limit or a throttle are claimed first, within their limits, whenever the previous claim saw any of them due; the
 // plain statement fills the rest of the room in run_at order and carries the completions. So a backlog of unlimited
 // jobs can no longer hold a signing invitation back (the old path only topped up the room the backlog left: none),
 // and the limit's transaction is paid only while limited jobs are waiting.
@@ -11,14 +11,18 @@ import type { ClaimedJobRow } from './sql/job-row';
 
 export type { LimitedDefinition };
 
+/** No concurrency limit: the count that never binds, for throttled definitions without one. */
+const UNLIMITED_RUNNING = 2_147_483_647;
+
 export function limitedDefinitions(registry: JobRegistry): LimitedDefinition[] {
   return registry.definitions
-    .filter((definition) => definition.concurrency)
+    .filter((definition) => definition.concurrency || definition.throttle)
     .map((definition) => ({
       jobId: definition.id,
-      limit: definition.concurrency!.limit,
+      limit: definition.concurrency?.limit ?? UNLIMITED_RUNNING,
       // `event.data.a.b` -> ['a', 'b']: the same path concurrencyKeyOf follows.
-      keyPath: definition.concurrency!.key?.split('.').slice(2) ?? [],
+      keyPath: (definition.concurrency?.key ?? definition.throttle?.key)?.split('.').slice(2) ?? [],
+      throttle: definition.throttle ? { limit: definition.throttle.limit, periodMs: definition.throttle.periodMs } : undefined,
     }));
 }
 

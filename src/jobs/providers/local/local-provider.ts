@@ -13,11 +13,11 @@ import type { DispatchOptions, EventToDispatch, JobProvider, OnDemandRunner, Pro
 import type { FailedJobReport } from '../../failure-report';
 import { JobRunner } from './job-runner';
 import { selfDispatch } from './self-dispatch';
-import { cancelMatchingJobs } from './sql/cancel-jobs';
 import { claimJobById } from './sql/claim-jobs';
 import { adoptUnkeyedLimitedJobs, claimLimitedJobs } from './sql/claim-limited-jobs';
 import { deleteCompletedJobs } from './sql/delete-completed-jobs';
-import { insertJobs, type NewJobRow } from './sql/insert-jobs';
+import { enqueueJobs } from './enqueue';
+import { pruneRateLog } from './sql/admit-rate-limited';
 import { reclaimExpiredJobs } from './sql/leases';
 import { ClaimBatch, limitedDefinitions, type LimitedDefinition } from './claim-batch';
 import { DatabaseClock } from './database-clock';
@@ -41,6 +41,14 @@ export interface LocalProviderOptions {
 }
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
+
+/** What background_job_rate_log holds per definition, and for how long an entry can still count. */
+function rateLogRules(registry: JobRegistry) {
+  return registry.definitions.flatMap((definition) => [
+    ...(definition.throttle ? [{ jobId: definition.id, kind: 'start' as const, periodMs: definition.throttle.periodMs }] : []),
+    ...(definition.rateLimit ? [{ jobId: definition.id, kind: 'accept' as const, periodMs: definition.rateLimit.periodMs }] : []),
+  ]);
+}
 
 export class LocalProvider implements JobProvider {
   readonly name = 'local' as const;
@@ -99,33 +107,13 @@ export class LocalProvider implements JobProvider {
 
   private async enqueue(planned: PlannedJob[], options: Omit<DispatchOptions, 'id'>, cancellations: PlannedCancellation[] = []): Promise<string[]> {
     const delayMs = options.delay === undefined ? 0 : toMilliseconds(options.delay);
-    const rows: NewJobRow[] = planned.map((job) => ({
-      jobId: job.definition.id,
-      eventName: job.eventName,
-      payload: job.data,
-      maxAttempts: job.definition.retries + 1,
-      delayMs,
-      dedupeKey: job.dedupeKey,
-      eventId: job.eventId,
-      concurrencyKey: job.concurrencyKey,
-      priority: job.priority,
-      cancelKey: job.cancelKey,
-    }));
-    const db = options.tx?.db ?? this.options.database.db;
     let ids: string[];
     try {
-      // Cancellations first (an event cancels jobs dispatched before it, never the ones it triggers itself), and
-      // in one transaction with the insert: a failed enqueue cancels nothing.
-      ids = cancellations.length
-        ? await db.transaction(async (tx) => {
-            await cancelMatchingJobs(tx, cancellations);
-            return insertJobs(tx, rows);
-          })
-        : await insertJobs(db, rows);
+      ids = await enqueueJobs(options.tx?.db ?? this.options.database.db, planned, { delayMs, cancellations });
     } catch (error) {
       // Inside the caller's transaction the caller sees its own failure; outside it, say plainly what happened.
       if (options.tx) throw error;
-      throw new EnqueueError('PostgreSQL', rows.length, error);
+      throw new EnqueueError('PostgreSQL', planned.length, error);
     }
     const { selfDispatch: target } = this.options;
     if (this.options.mode === 'serverless' && target && delayMs === 0) {
@@ -235,6 +223,7 @@ export class LocalProvider implements JobProvider {
     this.lastRetentionAt = now;
     const deleted = await deleteCompletedJobs(this.options.database.sql, { olderThanDays: this.options.retentionDays });
     if (deleted) this.options.logger.info({ deleted }, 'deleted completed jobs past retention');
+    await pruneRateLog(this.options.database.db, rateLogRules(this.options.registry));
   }
 
   private async reportReclaimedFailures(jobs: Array<{ id: string; job_id: string; last_error: string }>): Promise<void> {

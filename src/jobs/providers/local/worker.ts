@@ -14,7 +14,8 @@ import type { SqlClient } from '../../../db/client';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { JobRunner } from './job-runner';
-import { ClaimBatch, limitedDefinitions } from './claim-batch';
+import { ClaimBatch, limitedDefinitions, type LimitedDefinition } from './claim-batch';
+import { adoptUnkeyedLimitedJobs } from './sql/claim-limited-jobs';
 import { releaseJobs } from './sql/finish-jobs';
 import { JOBS_CHANNEL, type ClaimedJobRow } from './sql/job-row';
 import { reclaimExpiredJobs } from './sql/leases';
@@ -39,6 +40,9 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** How often a worker looks for unkeyed jobs of limited definitions (one UPDATE per such definition). */
+const ADOPT_EVERY_MS = 5_000;
+
 export function newWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
@@ -55,9 +59,13 @@ export class LocalWorker {
   private unlisten: (() => Promise<void>) | null = null;
   private readonly claims: ClaimBatch;
   private failureDelayMs = 0;
+  private readonly limited: LimitedDefinition[];
+  /** Start-up keys them once (LocalProvider.start); the poll timer looks again from then on. */
+  private lastAdoptAt = Date.now();
 
   constructor(private readonly options: WorkerOptions) {
-    this.claims = new ClaimBatch(options.sql, limitedDefinitions(options.registry), { workerId: this.workerId, leaseMs: options.leaseMs });
+    this.limited = limitedDefinitions(options.registry);
+    this.claims = new ClaimBatch(options.sql, this.limited, { workerId: this.workerId, leaseMs: options.leaseMs });
   }
 
   async start(): Promise<void> {
@@ -70,6 +78,7 @@ export class LocalWorker {
     this.pollTimer = setInterval(() => {
       this.wake();
       void this.reclaim();
+      void this.adoptUnkeyed();
     }, this.options.pollIntervalMs);
     this.loopDone = this.loop();
     logger.info({ workerId: this.workerId, concurrency: this.options.concurrency }, 'job worker started');
@@ -174,6 +183,22 @@ export class LocalWorker {
       this.wake();
     });
     this.inFlight.set(row.id, run);
+  }
+
+  /**
+   * Jobs of a limited or throttled definition enqueued without a key (by a process whose definition had no limit
+   * yet, during a rolling deploy, or by hand in SQL) are invisible to both claims until they get one: look for them
+   * every ADOPT_EVERY_MS, not only at start-up.
+   */
+  private async adoptUnkeyed(): Promise<void> {
+    const now = Date.now();
+    if (this.limited.length === 0 || now - this.lastAdoptAt < ADOPT_EVERY_MS) return;
+    this.lastAdoptAt = now;
+    try {
+      await adoptUnkeyedLimitedJobs(this.options.sql, this.limited);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not key the unkeyed jobs of limited definitions; will try again');
+    }
   }
 
   private async reclaim(): Promise<void> {
