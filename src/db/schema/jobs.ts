@@ -64,8 +64,14 @@ export const backgroundJobs = pgTable(
     index('background_jobs_processing_idx')
       .on(table.jobId, table.concurrencyKey, table.lockedUntil)
       .where(sql`${table.status} = 'PROCESSING'`),
-    // Retention deletes COMPLETED jobs by age.
-    index('background_jobs_completed_at_idx').on(table.completedAt).where(sql`${table.status} = 'COMPLETED'`),
+    // Finished jobs by when they finished: retention (COMPLETED by age), the inspector's metrics window and prune.
+    // It replaced a COMPLETED-only index: the same one write per completion, now also serving FAILED/CANCELLED.
+    index('background_jobs_finished_idx')
+      .on(table.completedAt)
+      .where(sql`${table.status} in ('COMPLETED', 'FAILED', 'CANCELLED')`),
+    // The inspector's FAILED list, `retry-failed` batches and FAILED counts, newest first by id. Partial: a job
+    // that succeeds never enters it, so the hot path pays nothing for it.
+    index('background_jobs_failed_idx').on(table.id).where(sql`${table.status} = 'FAILED'`),
     check('background_jobs_status_check', sql`${table.status} in ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED')`),
   ],
 );

@@ -39,11 +39,13 @@ export async function completeJobs(sql: SqlExecutor, jobs: ReadonlyArray<Complet
 }
 
 // A failed attempt: back to PENDING at a later run_at (retry), or FAILED for good. The delay is relative to the
-// database clock, which every instance shares.
+// database clock, which every instance shares. completed_at is when the job finished, FAILED included (metrics and
+// prune find finished jobs by it, through background_jobs_finished_idx).
 const FAIL_JOB = `
   update background_jobs j
      set status = case when $3 then 'FAILED' else 'PENDING' end,
          run_at = case when $3 then run_at else now() + $4 * interval '1 millisecond' end,
+         completed_at = case when $3 then now() else null end,
          last_error = $5, updated_at = now(), locked_by = null, locked_until = null, lock_token = null,
          ${appendAttempt('j', `case when $3 then 'failed' else 'retry' end`, '$5')}
    where id = $1 and lock_token = $2
