@@ -13,6 +13,7 @@ const echo = defineEvent(
   z.object({ ref: z.string(), password: z.string().optional(), nested: z.object({ apiKey: z.string(), keep: z.string() }).optional() }),
 );
 const flaky = defineEvent('inspect/flaky', z.object({ key: z.string() }));
+const nul = defineEvent('inspect/nul', z.object({}));
 const failing = new Set<string>();
 const prepared = new Map<string, number>();
 
@@ -27,6 +28,7 @@ const definitions = [
     return 'ok';
   }),
   defineJob({ id: 'inspect-cron', trigger: { cron: '* * * * *' } }, async () => 'tick'),
+  defineJob({ id: 'inspect-nul', trigger: { event: nul } }, async () => ({ text: 'a\u0000b' })),
 ] as JobDefinition<never>[];
 
 describe.each(['pglite', 'postgres'] as const)('local inspector: %s', (driver) => {
@@ -34,7 +36,7 @@ describe.each(['pglite', 'postgres'] as const)('local inspector: %s', (driver) =
   let inspector: JobInspector;
 
   beforeAll(async () => {
-    harness = await createProviderHarness(driver === 'pglite' ? 'local-pglite' : 'local-postgres', [echo, flaky], definitions);
+    harness = await createProviderHarness(driver === 'pglite' ? 'local-pglite' : 'local-postgres', [echo, flaky, nul], definitions);
     inspector = harness.provider.inspector!;
     await harness.provider.start();
   });
@@ -70,6 +72,12 @@ describe.each(['pglite', 'postgres'] as const)('local inspector: %s', (driver) =
     expect(row!.payload.password).toBe('hunter2');
     expect(await inspector.get('999999999')).toBeUndefined();
     expect(await inspector.get('not-a-number')).toBeUndefined();
+  });
+
+  it('stores a result holding NUL (which jsonb refuses) with U+FFFD instead of failing the completion batch', async () => {
+    const { ids } = await harness.client.dispatch({ name: 'inspect/nul', data: {} } as never);
+    await harness.waitForStatus(ids[0]!, 'COMPLETED');
+    expect((await inspector.get(ids[0]!))!.result).toEqual({ text: 'a\uFFFDb' });
   });
 
   it('lists newest first, filtered, in keyset pages', async () => {

@@ -19,7 +19,13 @@ export const MARK_COMPLETED = `
 
 /** The parameters of a batch as unnest() columns: ids, tokens, results (JSON text, cast to jsonb in SQL). */
 export function completionColumns(jobs: ReadonlyArray<Completion>): [string[], string[], string[]] {
-  return [jobs.map((job) => job.id), jobs.map((job) => job.lockToken), jobs.map((job) => JSON.stringify(job.result ?? null))];
+  return [jobs.map((job) => job.id), jobs.map((job) => job.lockToken), jobs.map((job) => JSON.stringify(job.result ?? null, withoutNul))];
+}
+
+/** jsonb refuses \u0000, and one refused result would fail its whole batch (and every retry of it): NUL in a
+ * string value becomes U+FFFD. (Object keys cannot be rewritten here; a NUL in a key remains the handler's bug.) */
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
 // Completions are written in batches: one UPDATE for every job that finished since the last flush, joined
