@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineJob, type JobDefinition } from '../../src/jobs/define';
 import { defineEvent } from '../../src/jobs/event-type';
 import { createProviderHarness, type ProviderHarness } from '../helpers/provider-harness';
+import { redisUrl } from '../helpers/services';
 
 const work = defineEvent('cli/work', z.object({ ref: z.string(), token: z.string().optional() }));
 const failing = new Set<string>();
@@ -20,6 +22,12 @@ const definitions = [
 
 const root = path.resolve(import.meta.dirname, '../..');
 const actor = `cli:${userInfo().username}`;
+
+/** The environment without any database URL (or its aliases), so a test chooses the database itself. */
+function withoutDatabase(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const { DATABASE_URL: _a, POSTGRES_URL: _b, NEXT_PRIVATE_DATABASE_URL: _c, ...rest } = env;
+  return rest;
+}
 
 interface Run {
   code: number | null;
@@ -38,11 +46,12 @@ describe('npm run jobs', () => {
   });
   afterAll(() => harness.close());
 
-  const cli = (...args: string[]) =>
+  const cli = (...args: string[]) => cliWith({ DATABASE_URL: harness.database.url }, ...args);
+  const cliWith = (env: Record<string, string | undefined>, ...args: string[]) =>
     new Promise<Run>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/jobs.ts', ...args], {
         cwd: root,
-        env: { ...process.env, DATABASE_URL: harness.database.url, JOBS_PROVIDER: 'local', LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+        env: { ...withoutDatabase(process.env), JOBS_PROVIDER: 'local', LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -73,6 +82,20 @@ describe('npm run jobs', () => {
     const badId = await cli('show', 'abc', '--json');
     expect(badId.code).toBe(2);
     expect(badId.json()).toMatchObject({ code: 'usage' });
+  });
+
+  it('opens (and migrates) the embedded database without DATABASE_URL, and refuses other providers with exit 1', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'jobs-cli-pglite-'));
+    try {
+      const embedded = await cliWith({ PGLITE_DATA_DIR: dataDir }, 'list', '--json');
+      expect(embedded.code).toBe(0);
+      expect(embedded.json()).toEqual({ jobs: [] });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    const bullmq = await cliWith({ DATABASE_URL: harness.database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl() }, 'list', '--json');
+    expect(bullmq.code).toBe(1);
+    expect(bullmq.json()).toMatchObject({ code: 'wrong-provider' });
   });
 
   it('lists and shows jobs as JSON, secrets redacted; a missing job is exit 3', async () => {
