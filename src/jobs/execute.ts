@@ -11,10 +11,16 @@ import { redactError } from '../observability/redact-error';
 
 export type Memo = { status: 'COMPLETED'; output: unknown } | { status: 'FAILED'; error: string };
 
+/** When a step's run started and how long it took: stored with its memo for the operators' views. */
+export interface StepTiming {
+  startedAt: Date;
+  durationMs: number;
+}
+
 /** Where a job's step results live. Writes are fenced: they fail with LeaseLostError once the job is someone else's. */
 export interface MemoStore {
   load(): Promise<Map<string, Memo>>;
-  save(stepId: string, memo: Memo): Promise<void>;
+  save(stepId: string, memo: Memo, timing?: StepTiming): Promise<void>;
 }
 
 export class LeaseLostError extends Error {
@@ -54,6 +60,8 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
   let loading: Promise<Map<string, Memo>> | undefined;
   const seen = new Set<string>();
 
+  // The clock is the injected one: under a test clock durations are what the test made them.
+  const since = (startedAt: Date): StepTiming => ({ startedAt, durationMs: Math.max(0, now().getTime() - startedAt.getTime()) });
   const claimStepId = (id: string) => {
     if (seen.has(id)) throw new NonRetriableError(`Step id "${id}" is used twice in job "${definition.id}"; step ids must be unique`);
     seen.add(id);
@@ -70,21 +78,22 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
       const memo = await completed(id);
       if (memo) return memo.output as never;
       let output: unknown;
+      const startedAt = now();
       try {
         // A JSON round trip: the first run returns exactly what a memoized replay would.
         output = toJson(await fn());
       } catch (error) {
-        await memos.save(id, { status: 'FAILED', error: describeError(error) });
+        await memos.save(id, { status: 'FAILED', error: describeError(error) }, since(startedAt));
         throw error;
       }
-      await memos.save(id, { status: 'COMPLETED', output });
+      await memos.save(id, { status: 'COMPLETED', output }, since(startedAt));
       return output as never;
     },
     sleep: async (id, duration) => {
       claimStepId(id);
       const memo = await completed(id);
       const until = memo ? new Date((memo.output as { until: string }).until) : new Date(now().getTime() + toMilliseconds(duration));
-      if (!memo) await memos.save(id, { status: 'COMPLETED', output: { until: until.toISOString() } });
+      if (!memo) await memos.save(id, { status: 'COMPLETED', output: { until: until.toISOString() } }, { startedAt: now(), durationMs: 0 });
       if (until.getTime() > now().getTime()) throw new SleepSignal(until);
     },
     sendEvent: async (id, events) => {
@@ -92,9 +101,10 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
       const memo = await completed(id);
       if (memo) return memo.output as { ids: string[] };
       const list = Array.isArray(events) ? events : [events];
+      const startedAt = now();
       const ids = await input.dispatch(list, `step:${input.jobId}:${id}`);
       const output = { ids };
-      await memos.save(id, { status: 'COMPLETED', output });
+      await memos.save(id, { status: 'COMPLETED', output }, since(startedAt));
       return output;
     },
   };

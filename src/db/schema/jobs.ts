@@ -75,8 +75,14 @@ export const backgroundJobs = pgTable(
     index('background_jobs_cancel_key_idx')
       .on(table.jobId, table.cancelKey)
       .where(sql`${table.status} = 'PENDING' and ${table.cancelKey} is not null`),
-    // Retention deletes COMPLETED jobs by age.
-    index('background_jobs_completed_at_idx').on(table.completedAt).where(sql`${table.status} = 'COMPLETED'`),
+    // Finished jobs by when they finished: retention (COMPLETED by age), the inspector's metrics window and prune.
+    // It replaced a COMPLETED-only index: the same one write per completion, now also serving FAILED/CANCELLED.
+    index('background_jobs_finished_idx')
+      .on(table.completedAt)
+      .where(sql`${table.status} in ('COMPLETED', 'FAILED', 'CANCELLED')`),
+    // The inspector's FAILED list, `retry-failed` batches and FAILED counts, newest first by id. Partial: a job
+    // that succeeds never enters it, so the hot path pays nothing for it.
+    index('background_jobs_failed_idx').on(table.id).where(sql`${table.status} = 'FAILED'`),
     check('background_jobs_status_check', sql`${table.status} in ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED')`),
   ],
 );

@@ -10,7 +10,13 @@ export type AuditType =
   | 'RECIPIENT_REJECTED'
   | 'RECIPIENT_EXPIRED'
   | 'DOCUMENT_COMPLETED'
-  | 'DOCUMENT_REJECTED';
+  | 'DOCUMENT_REJECTED'
+  // Operators' actions on jobs (CLI, dashboard): `data.actor` names who, e.g. "cli:ada".
+  | 'JOB_RETRIED'
+  | 'JOBS_RETRIED'
+  | 'JOB_REPLAYED'
+  | 'JOB_CANCELLED'
+  | 'JOBS_PRUNED';
 
 export interface AuditEntry {
   type: AuditType;

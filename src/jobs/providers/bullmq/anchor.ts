@@ -10,10 +10,10 @@ export interface Anchor {
 }
 
 const START_ATTEMPT = `
-  insert into background_jobs (job_id, event_name, payload, status, attempts, max_attempts, locked_by, locked_until, lock_token, dedupe_key)
-  values ($1, $2, $3::jsonb, 'PROCESSING', $4, $5, 'bullmq', 'infinity', gen_random_uuid(), $6)
+  insert into background_jobs (job_id, event_name, payload, status, attempts, max_attempts, locked_by, locked_until, lock_token, dedupe_key, started_at)
+  values ($1, $2, $3::jsonb, 'PROCESSING', $4, $5, 'bullmq', 'infinity', gen_random_uuid(), $6, now())
   on conflict (dedupe_key) where dedupe_key is not null do update
-     set status = 'PROCESSING', attempts = excluded.attempts, locked_until = 'infinity',
+     set status = 'PROCESSING', attempts = excluded.attempts, locked_until = 'infinity', started_at = now(),
          lock_token = excluded.lock_token, updated_at = now()
   returning id::text as id, lock_token`;
 

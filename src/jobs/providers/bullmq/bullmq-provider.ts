@@ -319,9 +319,9 @@ export class BullmqProvider implements JobProvider {
     const { sql } = this.options.database;
     return {
       load: async () => loadMemos(sql, (await anchors.get()).id),
-      save: async (stepId: string, memo: Parameters<typeof saveMemo>[3]) => {
+      save: async (stepId: string, memo: Parameters<typeof saveMemo>[3], timing?: Parameters<typeof saveMemo>[4]) => {
         const anchor = await anchors.get();
-        if (!(await saveMemo(sql, anchor, stepId, memo))) throw new LeaseLostError(`Job ${anchor.id} is no longer held by this worker`);
+        if (!(await saveMemo(sql, anchor, stepId, memo, timing))) throw new LeaseLostError(`Job ${anchor.id} is no longer held by this worker`);
       },
     };
   }
@@ -330,7 +330,7 @@ export class BullmqProvider implements JobProvider {
     const { sql } = this.options.database;
     switch (outcome.kind) {
       case 'completed':
-        if (anchors.created) await completeJobs(sql, [await anchors.get()]);
+        if (anchors.created) await completeJobs(sql, [{ ...(await anchors.get()), result: outcome.output }]);
         return outcome.output;
       case 'sleep':
         // Not a failure: park the job in BullMQ's delayed set; the attempt count stays as it was.

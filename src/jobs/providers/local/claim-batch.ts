@@ -5,6 +5,7 @@
 // and the limit's transaction is paid only while limited jobs are waiting.
 import type { SqlClient } from '../../../db/client';
 import type { JobRegistry } from '../../registry';
+import type { Completion } from '../postgres-store/finish-jobs';
 import { claimJobs, completeAndClaimJobs } from './sql/claim-jobs';
 import { claimLimitedJobs, type LimitedDefinition } from './sql/claim-limited-jobs';
 import type { ClaimedJobRow } from './sql/job-row';
@@ -65,7 +66,7 @@ export class ClaimBatch {
    */
   async claim(
     room: number,
-    completed: ReadonlyArray<{ id: string; lockToken: string }> = [],
+    completed: ReadonlyArray<Completion> = [],
   ): Promise<{ claimed: ClaimedJobRow[]; done: Set<string> | 'failed' | undefined }> {
     const { workerId, leaseMs } = this.options;
     const now = (this.options.now ?? Date.now)();

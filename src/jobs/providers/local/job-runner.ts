@@ -30,6 +30,8 @@ const COMPLETION_FLUSH_MS = 20;
 interface HeldJob {
   id: string;
   lockToken: string;
+  /** The handler's return value, set when it completed: the batched completion writes it. */
+  result?: unknown;
 }
 
 export class JobRunner {
@@ -140,9 +142,9 @@ export class JobRunner {
       maxAttempts: row.max_attempts,
       memos: {
         load: () => (this.released.has(job) ? Promise.reject(new LeaseLostError(`Job ${row.id} was released at shutdown`)) : loadMemos(sql, row.id)),
-        save: async (stepId, memo) => {
+        save: async (stepId, memo, timing) => {
           if (this.released.has(job)) throw new LeaseLostError(`Job ${row.id} was released at shutdown`);
-          if (!(await saveMemo(sql, job, stepId, memo))) throw new LeaseLostError(`Job ${row.id} is no longer held by this worker`);
+          if (!(await saveMemo(sql, job, stepId, memo, timing))) throw new LeaseLostError(`Job ${row.id} is no longer held by this worker`);
         },
       },
       dispatch: this.options.dispatchFromStep,
@@ -157,6 +159,8 @@ export class JobRunner {
     const { sql, now } = this.options;
     switch (outcome.kind) {
       case 'completed':
+        // Set on the held object itself: its identity is what later says whether it is still held.
+        job.result = outcome.output;
         this.complete(job);
         return true;
       case 'sleep':

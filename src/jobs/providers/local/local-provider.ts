@@ -10,8 +10,10 @@ import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import { CronScheduler } from '../../scheduler';
 import type { DispatchOptions, EventToDispatch, JobProvider, OnDemandRunner, ProviderReadiness } from '../types';
+import type { JobInspector } from '../inspection';
 import type { FailedJobReport } from '../../failure-report';
 import { JobRunner } from './job-runner';
+import { LocalInspector } from './local-inspector';
 import { selfDispatch } from './self-dispatch';
 import { claimJobById } from './sql/claim-jobs';
 import { adoptUnkeyedLimitedJobs, claimLimitedJobs } from './sql/claim-limited-jobs';
@@ -58,6 +60,8 @@ export class LocalProvider implements JobProvider {
     runJobById: (id) => this.runJobById(id),
     tick: (budgetMs) => this.tick(budgetMs),
   };
+  /** The operators' views and actions (dashboard, CLI), in SQL over the same tables. */
+  readonly inspector: JobInspector;
   readonly runner: JobRunner;
   readonly scheduler: CronScheduler;
   private worker: LocalWorker | undefined;
@@ -72,6 +76,7 @@ export class LocalProvider implements JobProvider {
     this.databaseClock = options.now ? undefined : new DatabaseClock(options.database.sql);
     this.now = options.now ?? this.databaseClock!.now;
     this.limited = limitedDefinitions(options.registry);
+    this.inspector = new LocalInspector(options.database);
     this.runner = new JobRunner({
       sql: options.database.sql,
       registry: options.registry,

@@ -2,34 +2,58 @@
 // statement matches (id, lock_token): a worker whose lease lapsed and whose job was claimed again holds an old
 // token, so its late writes change nothing (fencing). The returned ids say which writes took effect.
 import type { SqlExecutor } from '../../../db/client';
+import { appendAttempt } from './attempt-record';
+
+/** A finished job to record as COMPLETED: the fence it holds and the handler's return value (JSON). */
+export interface Completion {
+  id: string;
+  lockToken: string;
+  result?: unknown;
+}
+
+/** SET clause of every completion (here and complete-and-claim): `finished` is the unnest() of the batch, with `result`. */
+export const MARK_COMPLETED = `
+  set status = 'COMPLETED', completed_at = now(), updated_at = now(), result = finished.result,
+      ${appendAttempt('j', `'completed'`)},
+      locked_by = null, locked_until = null, lock_token = null, last_error = null`;
+
+/** The parameters of a batch as unnest() columns: ids, tokens, results (JSON text, cast to jsonb in SQL). */
+export function completionColumns(jobs: ReadonlyArray<Completion>): [string[], string[], string[]] {
+  return [jobs.map((job) => job.id), jobs.map((job) => job.lockToken), jobs.map((job) => JSON.stringify(job.result ?? null, withoutNul))];
+}
+
+/** jsonb refuses \u0000, and one refused result would fail its whole batch (and every retry of it): NUL in a
+ * string value becomes U+FFFD. (Object keys cannot be rewritten here; a NUL in a key remains the handler's bug.) */
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+}
 
 // Completions are written in batches: one UPDATE for every job that finished since the last flush, joined
-// against unnest() so the plan is a nested loop over primary-key lookups.
+// against unnest() so the plan is a nested loop over primary-key lookups. Results travel as a third unnest
+// column, so recording them adds no statement.
 const COMPLETE_JOBS = `
   update background_jobs j
-     set status = 'COMPLETED', completed_at = now(), updated_at = now(),
-         locked_by = null, locked_until = null, lock_token = null, last_error = null
-    from unnest($1::bigint[], $2::uuid[]) as done(id, token)
-   where j.id = done.id and j.lock_token = done.token
+     ${MARK_COMPLETED}
+    from unnest($1::bigint[], $2::uuid[], $3::jsonb[]) as finished(id, token, result)
+   where j.id = finished.id and j.lock_token = finished.token
   returning j.id::text as id`;
 
-export async function completeJobs(sql: SqlExecutor, jobs: ReadonlyArray<{ id: string; lockToken: string }>): Promise<Set<string>> {
+export async function completeJobs(sql: SqlExecutor, jobs: ReadonlyArray<Completion>): Promise<Set<string>> {
   if (jobs.length === 0) return new Set();
-  const rows = await sql.query<{ id: string }>(
-    COMPLETE_JOBS,
-    [jobs.map((job) => job.id), jobs.map((job) => job.lockToken)],
-    'jobs_complete',
-  );
+  const rows = await sql.query<{ id: string }>(COMPLETE_JOBS, completionColumns(jobs), 'jobs_complete');
   return new Set(rows.map((row) => row.id));
 }
 
 // A failed attempt: back to PENDING at a later run_at (retry), or FAILED for good. The delay is relative to the
-// database clock, which every instance shares.
+// database clock, which every instance shares. completed_at is when the job finished, FAILED included (metrics and
+// prune find finished jobs by it, through background_jobs_finished_idx).
 const FAIL_JOB = `
-  update background_jobs
+  update background_jobs j
      set status = case when $3 then 'FAILED' else 'PENDING' end,
          run_at = case when $3 then run_at else now() + $4 * interval '1 millisecond' end,
-         last_error = $5, updated_at = now(), locked_by = null, locked_until = null, lock_token = null
+         completed_at = case when $3 then now() else null end,
+         last_error = $5, updated_at = now(), locked_by = null, locked_until = null, lock_token = null,
+         ${appendAttempt('j', `case when $3 then 'failed' else 'retry' end`, '$5')}
    where id = $1 and lock_token = $2
   returning id::text as id`;
 

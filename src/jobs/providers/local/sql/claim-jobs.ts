@@ -12,6 +12,7 @@
 //   background_jobs_limited_pending_idx), so the worker pays for the limited claim only when it has work, and a
 //   backlog of other jobs can never hide that work from it.
 import type { SqlExecutor } from '../../../../db/client';
+import { completionColumns, MARK_COMPLETED, type Completion } from '../../postgres-store/finish-jobs';
 import { CLAIMED_COLUMNS, markClaimed, type ClaimedJobRow } from './job-row';
 
 export interface ClaimResult {
@@ -86,9 +87,8 @@ export async function claimJobById(
 const COMPLETE_AND_CLAIM = `
   with done as (
     update background_jobs j
-       set status = 'COMPLETED', completed_at = now(), updated_at = now(),
-           locked_by = null, locked_until = null, lock_token = null, last_error = null
-      from unnest($5::bigint[], $6::uuid[]) as finished(id, token)
+       ${MARK_COMPLETED}
+      from unnest($5::bigint[], $6::uuid[], $7::jsonb[]) as finished(id, token, result)
      where j.id = finished.id and j.lock_token = finished.token
     returning j.id
   ),
@@ -99,7 +99,7 @@ const COMPLETE_AND_CLAIM = `
 
 export async function completeAndClaimJobs(
   sql: SqlExecutor,
-  options: { limit: number; workerId: string; leaseMs: number; excludeJobIds: readonly string[]; completed: ReadonlyArray<{ id: string; lockToken: string }> },
+  options: { limit: number; workerId: string; leaseMs: number; excludeJobIds: readonly string[]; completed: ReadonlyArray<Completion> },
 ): Promise<ClaimResult & { done: Set<string> }> {
   const rows = await sql.query<{ done: string[]; claimed: ClaimedJobRow[]; limited_due: boolean }>(
     COMPLETE_AND_CLAIM,
@@ -108,8 +108,7 @@ export async function completeAndClaimJobs(
       options.workerId,
       options.leaseMs,
       options.excludeJobIds,
-      options.completed.map((job) => job.id),
-      options.completed.map((job) => job.lockToken),
+      ...completionColumns(options.completed),
     ],
     'jobs_complete_and_claim',
   );

@@ -1,6 +1,6 @@
 // Retention: COMPLETED jobs older than the retention age go, with their memos (ON DELETE CASCADE), in batches
 // of `batchSize` so no statement holds many row locks or runs long. FAILED jobs are kept for inspection.
-// Served by background_jobs_completed_at_idx.
+// Served by background_jobs_finished_idx.
 import type { SqlExecutor } from '../../../../db/client';
 
 const DELETE_BATCH = `

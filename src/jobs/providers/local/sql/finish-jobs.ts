@@ -2,13 +2,15 @@
 // lapsed changes nothing (fencing). Completion and failure, shared with BullMQ's anchor rows, are in
 // ../../postgres-store/finish-jobs.ts.
 import type { SqlExecutor } from '../../../../db/client';
+import { appendAttempt } from '../../postgres-store/attempt-record';
 
 // step.sleep: the job waits as PENDING until run_at; the attempt it used is given back, since sleeping is not
 // failing. Its memos stay, so on wake-up the handler replays to the sleep and continues.
 const PARK_JOB = `
-  update background_jobs
-     set status = 'PENDING', run_at = now() + $3 * interval '1 millisecond', attempts = attempts - 1,
-         updated_at = now(), locked_by = null, locked_until = null, lock_token = null
+  update background_jobs j
+     set status = 'PENDING', run_at = now() + $3 * interval '1 millisecond', attempts = j.attempts - 1,
+         updated_at = now(), locked_by = null, locked_until = null, lock_token = null,
+         ${appendAttempt('j', `'sleep'`)}
    where id = $1 and lock_token = $2
   returning id::text as id`;
 

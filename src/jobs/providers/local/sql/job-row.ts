@@ -19,10 +19,11 @@ export const CLAIMED_COLUMNS = `j.id::text as id, j.job_id, j.event_name, j.payl
 export const JOBS_CHANNEL = 'background_jobs';
 
 /**
- * The SET clause of every claim: PROCESSING, the attempt counted up front, a lease, and a fresh lock_token (the
- * fence). `worker` and `leaseMs` name the statement's parameters, e.g. `$2`, `$3`.
+ * The SET clause of every claim: PROCESSING, the attempt counted up front, a lease, a fresh lock_token (the
+ * fence), and started_at (the attempt's start, for its duration in attempt_history: no extra statement).
+ * `worker` and `leaseMs` name the statement's parameters, e.g. `$2`, `$3`.
  */
 export function markClaimed(worker: string, leaseMs: string): string {
-  return `set status = 'PROCESSING', attempts = j.attempts + 1, locked_by = ${worker},
+  return `set status = 'PROCESSING', attempts = j.attempts + 1, locked_by = ${worker}, started_at = now(),
          locked_until = now() + ${leaseMs} * interval '1 millisecond', lock_token = gen_random_uuid(), updated_at = now()`;
 }

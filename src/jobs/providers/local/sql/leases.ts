@@ -1,6 +1,7 @@
 // Leases: a running job's lease is renewed every third of its length; a job whose lease lapsed (its worker died
 // or froze) is handed out again by reclaimExpiredJobs, which every worker runs on its poll timer.
 import type { SqlExecutor } from '../../../../db/client';
+import { appendAttempt } from '../../postgres-store/attempt-record';
 
 const RENEW_LEASES = `
   update background_jobs j
@@ -37,7 +38,9 @@ const RECLAIM_EXPIRED = `
   update background_jobs j
      set status = case when j.attempts >= j.max_attempts then 'FAILED' else 'PENDING' end,
          run_at = now(), updated_at = now(),
+         completed_at = case when j.attempts >= j.max_attempts then now() else j.completed_at end,
          last_error = 'Lease expired: the worker ' || coalesce(j.locked_by, '?') || ' stopped renewing it (crashed or froze) during attempt ' || j.attempts,
+         ${appendAttempt('j', `'lease-lost'`)},
          locked_by = null, locked_until = null, lock_token = null
     from expired e
    where j.id = e.id

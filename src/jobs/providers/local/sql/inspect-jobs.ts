@@ -1,0 +1,171 @@
+// The inspector's reads over background_jobs / background_job_tasks (operators' views, not the hot path). Each
+// query names the index serving it; filters are `$n is null or …` so one text serves every combination (the
+// drivers plan unnamed statements with the values known, so the null tests fold away and partial indexes apply).
+import type { SqlExecutor } from '../../../../db/client';
+import type { JobStatus } from '../../../../db/schema/jobs';
+
+export interface JobRow {
+  id: string;
+  job_id: string;
+  event_name: string;
+  status: JobStatus;
+  attempts: number;
+  max_attempts: number;
+  priority: number;
+  created_at: Date;
+  run_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  duration_ms: number | null;
+  last_error: string | null;
+}
+
+const SUMMARY_COLUMNS = `
+  id::text as id, job_id, event_name, status, attempts, max_attempts, priority, created_at, run_at, started_at, completed_at,
+  case when status in ('COMPLETED', 'FAILED') and completed_at is not null and started_at is not null
+       then greatest(0, round(extract(epoch from completed_at - started_at) * 1000))::float8 end as duration_ms,
+  last_error`;
+
+export interface ListQuery {
+  status: JobStatus | null;
+  definition: string | null;
+  id: string | null;
+  createdSince: Date | null;
+  /** Only ids below this (keyset: the last id of the previous page). */
+  before: string | null;
+  limit: number;
+}
+
+// Newest first = id descending (identity ids ascend with inserts): the primary key walked backwards, stopping at
+// the limit; with status FAILED, background_jobs_failed_idx; PENDING/PROCESSING, their partial indexes.
+const LIST_JOBS = `
+  select ${SUMMARY_COLUMNS}
+    from background_jobs
+   where ($1::text is null or status = $1)
+     and ($2::text is null or job_id = $2)
+     and ($3::bigint is null or id = $3)
+     and ($4::timestamptz is null or created_at >= $4)
+     and ($5::bigint is null or id < $5)
+   order by id desc
+   limit $6`;
+
+export function listJobRows(sql: SqlExecutor, query: ListQuery): Promise<JobRow[]> {
+  return sql.query<JobRow>(LIST_JOBS, [query.status, query.definition, query.id, query.createdSince?.toISOString() ?? null, query.before, query.limit]);
+}
+
+export interface JobDetailRow extends JobRow {
+  payload: unknown;
+  event_id: string | null;
+  result: unknown;
+  attempt_history: unknown;
+  cancel_reason: string | null;
+}
+
+export async function getJobRow(sql: SqlExecutor, id: string): Promise<JobDetailRow | undefined> {
+  const rows = await sql.query<JobDetailRow>(
+    `select ${SUMMARY_COLUMNS}, payload, event_id, result, attempt_history, cancel_reason from background_jobs where id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+export interface StepRow {
+  step_id: string;
+  status: 'COMPLETED' | 'FAILED';
+  output: unknown;
+  error: string | null;
+  attempts: number;
+  started_at: Date | null;
+  duration_ms: number | null;
+}
+
+/** A job's steps in the order they ran (background_job_tasks' primary key finds them). */
+export function listStepRows(sql: SqlExecutor, jobId: string): Promise<StepRow[]> {
+  return sql.query<StepRow>(
+    `select step_id, status, output, error, attempts, started_at, duration_ms
+       from background_job_tasks where job_id = $1
+      order by coalesce(started_at, created_at), step_id`,
+    [jobId],
+  );
+}
+
+/** Jobs per status now: one pass over the table (operators ask rarely; no index would make a count cheaper). */
+export function countJobRows(sql: SqlExecutor): Promise<Array<{ status: JobStatus; n: number }>> {
+  return sql.query(`select status, count(*)::int as n from background_jobs group by status`);
+}
+
+export interface MetricsRow {
+  definition: string;
+  is_total: number;
+  completed: number;
+  failed: number;
+  retried: number;
+  avg_ms: number | null;
+  p95_ms: number | null;
+}
+
+// Jobs that finished in the window, through background_jobs_finished_idx (completed_at range). The grouping sets
+// give every definition and the total ("*") in one pass.
+const FINISHED_IN_WINDOW = `
+  finished as (
+    select job_id, status, attempts, completed_at,
+           greatest(0, extract(epoch from completed_at - started_at) * 1000) as duration_ms
+      from background_jobs
+     where status in ('COMPLETED', 'FAILED') and completed_at >= now() - $1 * interval '1 millisecond'
+  )`;
+
+const METRICS = `
+  with ${FINISHED_IN_WINDOW}
+  select coalesce(job_id, '*') as definition, grouping(job_id) as is_total,
+         count(*) filter (where status = 'COMPLETED')::int as completed,
+         count(*) filter (where status = 'FAILED')::int as failed,
+         count(*) filter (where attempts > 1)::int as retried,
+         avg(duration_ms)::float8 as avg_ms,
+         percentile_cont(0.95) within group (order by duration_ms)::float8 as p95_ms
+    from finished
+   group by grouping sets ((job_id), ())
+   order by is_total desc, definition`;
+
+export function metricsRows(sql: SqlExecutor, windowMs: number): Promise<MetricsRow[]> {
+  return sql.query<MetricsRow>(METRICS, [windowMs]);
+}
+
+// Completions and failures per bucket of the window, oldest first (empty buckets are filled in by the caller).
+const SERIES = `
+  with ${FINISHED_IN_WINDOW}
+  select least($2 - 1, floor(extract(epoch from completed_at - (now() - $1 * interval '1 millisecond')) * 1000 / ($1::float8 / $2)))::int as bucket,
+         count(*) filter (where status = 'COMPLETED')::int as completed,
+         count(*) filter (where status = 'FAILED')::int as failed,
+         (select now() - $1 * interval '1 millisecond') as window_start
+    from finished
+   group by 1
+   order by 1`;
+
+export async function seriesRows(
+  sql: SqlExecutor,
+  windowMs: number,
+  buckets: number,
+): Promise<{ start: Date; rows: Array<{ bucket: number; completed: number; failed: number }> }> {
+  const rows = await sql.query<{ bucket: number; completed: number; failed: number; window_start: Date }>(SERIES, [windowMs, buckets]);
+  // The window's start comes from the same statement as the buckets (one now()); an empty window asks the clock.
+  const start = rows[0]?.window_start ?? (await sql.query<{ start: Date }>(`select now() - $1 * interval '1 millisecond' as start`, [windowMs]))[0]!.start;
+  return { start: new Date(start), rows };
+}
+
+// Due PENDING jobs through background_jobs_pending_run_at_idx; lapsed leases through background_jobs_processing_idx
+// (BullMQ anchors hold an 'infinity' lease, so they never count as stuck).
+const QUEUE_HEALTH = `
+  select count(*)::int as depth,
+         (extract(epoch from now() - min(run_at)) * 1000)::float8 as oldest_ms,
+         (select count(*)::int from background_jobs where status = 'PROCESSING' and locked_until < now()) as stuck
+    from background_jobs
+   where status = 'PENDING' and run_at <= now()`;
+
+export async function queueHealthRow(sql: SqlExecutor): Promise<{ depth: number; oldest_ms: number | null; stuck: number }> {
+  return (await sql.query<{ depth: number; oldest_ms: number | null; stuck: number }>(QUEUE_HEALTH))[0]!;
+}
+
+/** Jobs by dedupe key (cron slots are deduped by `cronSlotKey`): background_jobs_dedupe_key_key. */
+export function jobsByDedupeKey(sql: SqlExecutor, keys: readonly string[]): Promise<Array<{ dedupe_key: string; id: string; status: JobStatus }>> {
+  return sql.query(`select dedupe_key, id::text as id, status from background_jobs where dedupe_key = any($1::text[])`, [keys]);
+}
