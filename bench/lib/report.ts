@@ -69,6 +69,7 @@ export function renderMarkdown(report: BenchReport): string {
     ...pgbenchNote(report.pgbench),
     ...comparisonSections(report),
     ...extraSection(report.systems),
+    ...extraComparisonSection(report),
     ...failureSection(report.systems),
   ];
   return `${lines.join('\n')}\n`;
@@ -112,6 +113,40 @@ function extraSection(systems: readonly SystemResult[]): string[] {
   );
   if (rows.length === 0) return [];
   return ['', '## Extra workloads', '', '| system | workload | median |', '|---|---|---|', ...rows];
+}
+
+/**
+ * Extra figures set against the same system's own figures (e.g. 3-step ÷ its no-op rate, the issue's ≥ 50% target)
+ * and against each peer's nearest standard figure from the same run (peers have no steps or limits of their own).
+ */
+function extraComparisonSection(report: BenchReport): string[] {
+  const isOurs = new Set(report.comparisons.map((comparison) => comparison.ours));
+  const ours = report.systems.filter((system) => (isOurs.size ? isOurs.has(system.name) : system.kind === 'ours'));
+  const peers = report.systems.filter((system) => !ours.includes(system));
+  const rows = ours.flatMap((system) =>
+    Object.entries(system.extraComparisons).map(([id, compare]) => {
+      const mine = system.median.extra[id];
+      const oriented = (other: number | null | undefined) => (compare.better === 'higher' ? ratio(mine, other) : ratio(other, mine));
+      const ownFigure = compare.own && (compare.own.figure === 'process' ? system.median.processPerSec : system.median.extra[compare.own.figure]);
+      const own = compare.own ? `${formatRatio(oriented(ownFigure))} of ${compare.own.label}${compare.own.target ? ` (target ${compare.own.target})` : ''}` : '';
+      const peerFigure = (peer: SystemResult) =>
+        compare.peer?.figure === 'process' ? peer.median.processPerSec : compare.peer?.figure === 'latencyP99' ? peer.median.latencyMs?.p99 : undefined;
+      const peerCells = peers.map((peer) => (compare.peer ? formatRatio(oriented(peerFigure(peer))) : ''));
+      const against = compare.peer ? ` (against the peer's ${compare.peer.label})` : '';
+      return `| ${system.name} | ${system.extraLabels[id]}${against} | ${formatRate(mine)} | ${own} |${peerCells.map((cell) => ` ${cell} |`).join('')}`;
+    }),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '',
+    '## Extra workloads compared',
+    '',
+    'Rates: ours ÷ other; latencies: other ÷ ours. Above 1× means ours is better.',
+    '',
+    `| system | workload | median | against its own figure |${peers.map((peer) => ` ${peer.name} |`).join('')}`,
+    `|---|---|---|---|${peers.map(() => '---|').join('')}`,
+    ...rows,
+  ];
 }
 
 function failureSection(systems: readonly SystemResult[]): string[] {

@@ -5,7 +5,7 @@ import { describeError, formatLatency, formatRate } from './format';
 import { CLEANUP_TIMEOUT_MS, SETUP_TIMEOUT_MS, TEARDOWN_TIMEOUT_MS, extraWorkloadTimeoutMs } from './limits';
 import { Scratch } from './scratch';
 import { median } from './stats';
-import type { BenchSystem, SystemFactory, WorkloadSettings } from './system';
+import type { BenchSystem, ExtraComparison, SystemFactory, WorkloadSettings } from './system';
 import { withTimeout } from './timing';
 import { measureBulkEnqueue, measureLatency, measureProcess, measureSingleEnqueue, type LatencyFigures } from './workloads';
 
@@ -25,6 +25,8 @@ export interface SystemResult {
   readonly kind: SystemFactory['kind'];
   /** Extra workload labels by id, in declaration order. */
   readonly extraLabels: Record<string, string>;
+  /** Extra workloads' comparisons by id, where declared. */
+  readonly extraComparisons: Record<string, ExtraComparison>;
   readonly runs: Figures[];
   /** Per figure, the median of the runs where it succeeded. */
   readonly median: Figures;
@@ -77,6 +79,7 @@ export async function runSystem(factory: SystemFactory, options: RunSystemOption
     name: factory.name,
     kind: factory.kind,
     extraLabels: Object.fromEntries(extras.map((extra) => [extra.id, extra.label])),
+    extraComparisons: Object.fromEntries(extras.flatMap((extra) => (extra.compare ? [[extra.id, extra.compare]] : []))),
     runs,
     median: medianFigures(runs, extras.map((extra) => extra.id)),
     errors,

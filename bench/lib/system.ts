@@ -48,6 +48,18 @@ export interface ExtraWorkload {
   readonly label: string;
   /** Measure on the (already set-up) instance that declared it; return the figure. Bound every wait. */
   run(settings: WorkloadSettings): Promise<number>;
+  /** What the figure is set against in the report's "extra workloads compared" table. */
+  readonly compare?: ExtraComparison;
+}
+
+/** Ratios for an extra figure, oriented like the main ratios: above 1× means ours is better. */
+export interface ExtraComparison {
+  /** `higher` for rates (ours ÷ other), `lower` for latencies (other ÷ ours). */
+  readonly better: 'higher' | 'lower';
+  /** The same system's figure from the same run: `process` (its no-op rate) or another extra's id. */
+  readonly own?: { readonly figure: string; readonly label: string; readonly target?: string };
+  /** Each peer's figure from the same run that this one is set against. */
+  readonly peer?: { readonly figure: 'process' | 'latencyP99'; readonly label: string };
 }
 
 /** The sizes every workload uses in one bench run. */

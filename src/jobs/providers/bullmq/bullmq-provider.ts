@@ -14,7 +14,8 @@ import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { FailedJobReport } from '../../failure-report';
 import { completeJobs, failJob } from '../postgres-store/finish-jobs';
-import { loadMemos, saveMemo } from '../postgres-store/memos';
+import { MemoWriter } from '../postgres-store/memo-writer';
+import { loadMemos } from '../postgres-store/memos';
 import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
 import { anchorKey, cancelAnchor, recordAttemptError, startAttempt, type Anchor } from './anchor';
 import { indexCancellableJobs, removeCancelledJobs } from './cancel-on';
@@ -98,6 +99,8 @@ export class BullmqProvider implements JobProvider {
   private producerConnection: Redis | undefined;
   private readonly now: () => Date;
   private boardHandler: HttpHandler | undefined;
+  /** Step memos (in PostgreSQL, beside the anchor rows) of every job this process runs share commits. */
+  private readonly memoWriter: MemoWriter;
   /** bull-board, served by /api/jobs/board (admins only in production; the route decides who may see it). */
   readonly dashboard = {
     basePath: BOARD_BASE_PATH,
@@ -112,6 +115,7 @@ export class BullmqProvider implements JobProvider {
 
   constructor(private readonly options: BullmqProviderOptions) {
     this.now = options.now ?? (() => new Date());
+    this.memoWriter = new MemoWriter(options.database.sql);
   }
 
   /** Producer connection: no offline queue, so a dispatch during a Redis outage fails at once with the cause. */
@@ -319,9 +323,9 @@ export class BullmqProvider implements JobProvider {
     const { sql } = this.options.database;
     return {
       load: async () => loadMemos(sql, (await anchors.get()).id),
-      save: async (stepId: string, memo: Parameters<typeof saveMemo>[3], timing?: Parameters<typeof saveMemo>[4]) => {
+      save: async (stepId: string, memo: Parameters<MemoWriter['save']>[2], timing?: Parameters<MemoWriter['save']>[3]) => {
         const anchor = await anchors.get();
-        if (!(await saveMemo(sql, anchor, stepId, memo, timing))) throw new LeaseLostError(`Job ${anchor.id} is no longer held by this worker`);
+        if (!(await this.memoWriter.save(anchor, stepId, memo, timing))) throw new LeaseLostError(`Job ${anchor.id} is no longer held by this worker`);
       },
     };
   }

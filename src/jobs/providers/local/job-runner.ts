@@ -8,7 +8,8 @@ import type { JobRegistry } from '../../registry';
 import type { ClaimedJobRow } from './sql/job-row';
 import type { FailedJobReport } from '../../failure-report';
 import { completeJobs, failJob } from '../postgres-store/finish-jobs';
-import { loadMemos, saveMemo } from '../postgres-store/memos';
+import { MemoWriter } from '../postgres-store/memo-writer';
+import { loadMemos } from '../postgres-store/memos';
 import { parkJob } from './sql/finish-jobs';
 import { renewLeases } from './sql/leases';
 
@@ -45,8 +46,12 @@ export class JobRunner {
    * are someone else's now (the writes would be fenced anyway), and the pool is about to close under them.
    */
   private readonly released = new WeakSet<HeldJob>();
+  /** Step memos of every job this runner holds share commits (group commit); each step waits for its own. */
+  private readonly memoWriter: MemoWriter;
 
-  constructor(private readonly options: JobRunnerOptions) {}
+  constructor(private readonly options: JobRunnerOptions) {
+    this.memoWriter = new MemoWriter(options.sql);
+  }
 
   get heldJobs(): HeldJob[] {
     return [...this.held.values()];
@@ -141,10 +146,13 @@ export class JobRunner {
       attempt: row.attempts - 1,
       maxAttempts: row.max_attempts,
       memos: {
-        load: () => (this.released.has(job) ? Promise.reject(new LeaseLostError(`Job ${row.id} was released at shutdown`)) : loadMemos(sql, row.id)),
+        load: () => {
+          if (this.released.has(job)) return Promise.reject(new LeaseLostError(`Job ${row.id} was released at shutdown`));
+          return row.has_memos ? loadMemos(sql, row.id) : Promise.resolve(new Map());
+        },
         save: async (stepId, memo, timing) => {
           if (this.released.has(job)) throw new LeaseLostError(`Job ${row.id} was released at shutdown`);
-          if (!(await saveMemo(sql, job, stepId, memo, timing))) throw new LeaseLostError(`Job ${row.id} is no longer held by this worker`);
+          if (!(await this.memoWriter.save(job, stepId, memo, timing))) throw new LeaseLostError(`Job ${row.id} is no longer held by this worker`);
         },
       },
       dispatch: this.options.dispatchFromStep,

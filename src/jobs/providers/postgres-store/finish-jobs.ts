@@ -19,7 +19,12 @@ export const MARK_COMPLETED = `
 
 /** The parameters of a batch as unnest() columns: ids, tokens, results (JSON text, cast to jsonb in SQL). */
 export function completionColumns(jobs: ReadonlyArray<Completion>): [string[], string[], string[]] {
-  return [jobs.map((job) => job.id), jobs.map((job) => job.lockToken), jobs.map((job) => JSON.stringify(job.result ?? null, withoutNul))];
+  return [jobs.map((job) => job.id), jobs.map((job) => job.lockToken), jobs.map((job) => jsonWithoutNul(job.result ?? null)!)];
+}
+
+/** JSON text for a jsonb parameter (see withoutNul); null for undefined, which JSON cannot say. */
+export function jsonWithoutNul(value: unknown): string | null {
+  return JSON.stringify(value, withoutNul) ?? null;
 }
 
 /** jsonb refuses \u0000, and one refused result would fail its whole batch (and every retry of it): NUL in a
