@@ -6,6 +6,8 @@ const EXPECTED_TABLES = [
   'api_keys',
   'audit_logs',
   'background_job_rate_log',
+  'background_job_stats',
+  'background_job_stats_progress',
   'background_job_tasks',
   'background_jobs',
   'documents',

@@ -104,6 +104,22 @@ describe.each(['pglite', 'postgres'] as const)('local inspector: %s', (driver) =
     expect((await inspector.list({ createdSince: future }, { limit: 10 })).jobs).toEqual([]);
   });
 
+
+  // Job ids are bigints shown as text: the order must be numeric (…, 100, 99, …), not the text's ("99" > "100").
+  it('orders by id as a number across a digit boundary, page after page', async () => {
+    const key = randomUUID();
+    await harness.client.dispatch(Array.from({ length: 110 }, (_, index) => ({ name: 'inspect/echo', data: { ref: `${key}-${index}` } })) as never);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await inspector.list({}, { limit: 25, cursor });
+      seen.push(...page.jobs.map((job) => job.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBeGreaterThanOrEqual(110);
+    expect(seen.map(Number)).toEqual(seen.map(Number).sort((a, b) => b - a));
+    expect(new Set(seen).size).toBe(seen.length);
+  });
   it('retries a failed job with fresh attempts, its completed steps still memoized', async () => {
     const key = randomUUID();
     failing.add(key);

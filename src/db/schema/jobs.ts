@@ -1,7 +1,7 @@
 // The local provider's queue. Hot statements live in src/jobs/providers/local/sql/, each with its reasoning;
 // every one of them is served by an index declared here.
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // CANCELLED: by an admin (dashboard, CLI) or by a definition's cancelOn event; no worker claims it again.
 export const JOB_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
@@ -83,6 +83,9 @@ export const backgroundJobs = pgTable(
     // The inspector's FAILED list, `retry-failed` batches and FAILED counts, newest first by id. Partial: a job
     // that succeeds never enters it, so the hot path pays nothing for it.
     index('background_jobs_failed_idx').on(table.id).where(sql`${table.status} = 'FAILED'`),
+    // The inspector's CANCELLED list and count (COMPLETED is counted as finished − FAILED − CANCELLED, so no status
+    // needs a scan of the table). Written only when a job is cancelled.
+    index('background_jobs_cancelled_idx').on(table.id).where(sql`${table.status} = 'CANCELLED'`),
     check('background_jobs_status_check', sql`${table.status} in ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED')`),
   ],
 );
@@ -125,4 +128,38 @@ export const backgroundJobRateLog = pgTable(
   },
   // The one lookup: entries of (definition, kind, key) newer than the period, and the prune by age per definition.
   (table) => [index('background_job_rate_log_lookup_idx').on(table.jobId, table.kind, table.rateKey, table.at)],
+);
+
+// Hourly roll-ups of finished jobs per definition, for the inspector's metrics over long windows: a week of a busy
+// queue is a million rows to aggregate, its roll-ups a few thousand. Written by the scheduler's tick for every hour
+// that ended more than a few minutes ago (see sql/job-stats.ts), never by the hot path; they outlive the jobs
+// themselves (retention deletes those), so metrics cover history the jobs table no longer holds.
+export const backgroundJobStats = pgTable(
+  'background_job_stats',
+  {
+    /** The hour the jobs finished in (completed_at truncated to the hour, UTC). */
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    jobId: text('job_id').notNull(),
+    completed: integer('completed').notNull(),
+    failed: integer('failed').notNull(),
+    /** Finished jobs that needed more than one attempt. */
+    retried: integer('retried').notNull(),
+    /** Sum and count of the durations known (started_at set), for the average. */
+    durationSumMs: doublePrecision('duration_sum_ms').notNull(),
+    durationCount: integer('duration_count').notNull(),
+    /** Durations as a sparse histogram {"bucket": count} over DURATION_BUCKETS_MS (p95 merges across hours). */
+    durationHistogram: jsonb('duration_histogram').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.jobId] })],
+);
+
+/** How far the roll-ups reach: every job that finished before `rolledUpTo` is counted in background_job_stats. */
+export const backgroundJobStatsProgress = pgTable(
+  'background_job_stats_progress',
+  {
+    /** Always 1: one row. */
+    id: integer('id').primaryKey(),
+    rolledUpTo: timestamp('rolled_up_to', { withTimezone: true }).notNull(),
+  },
+  (table) => [check('background_job_stats_progress_one_row', sql`${table.id} = 1`)],
 );

@@ -2,7 +2,6 @@
 // dashboard, the CLI and /api/health/jobs see exactly what workers see. Built from a database alone (no registry),
 // so the CLI can open one against any database without starting a provider.
 import type { DatabaseHandle } from '../../../db/client';
-import { JOB_STATUSES } from '../../../db/schema/jobs';
 import { newEventId } from '../../fan-out';
 import { cronSlotKey } from '../../cron';
 import type {
@@ -29,12 +28,11 @@ import {
   jobsByDedupeKey,
   listJobRows,
   listStepRows,
-  metricsRows,
   queueHealthRow,
-  seriesRows,
   type JobRow,
-  type MetricsRow,
 } from './sql/inspect-jobs';
+import { definitionTotalsRows, durationHistogramRows, seriesRows, type DefinitionTotalsRow } from './sql/job-stats';
+import { percentileOf } from './duration-histogram';
 import { cancelJobRow, pruneBatch, replaySource, retryFailedBatch, retryJobRow } from './sql/operate-jobs';
 
 /** Rows changed per statement by retryFailed and prune: short statements, few row locks at a time. */
@@ -95,17 +93,41 @@ export class LocalInspector implements JobInspector {
   }
 
   async counts(): Promise<Record<JobStatus, number>> {
-    const counts = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as Record<JobStatus, number>;
-    for (const row of await countJobRows(this.sql)) counts[row.status] = row.n;
-    return counts;
+    return countJobRows(this.sql);
   }
 
+  /** Exact counts and average; p95 from duration histograms (within about 12%: see duration-histogram.ts). */
   async metrics(options: { windowMs: number; buckets?: number }): Promise<JobMetrics> {
     const windowMs = Math.max(1, Math.floor(options.windowMs));
     const buckets = Math.min(Math.max(1, Math.floor(options.buckets ?? 24)), 1000);
-    const [rows, series] = await Promise.all([metricsRows(this.sql, windowMs), seriesRows(this.sql, windowMs, buckets)]);
+    const [totals, histogramRows, series] = await Promise.all([
+      definitionTotalsRows(this.sql, windowMs),
+      durationHistogramRows(this.sql, windowMs),
+      seriesRows(this.sql, windowMs, buckets),
+    ]);
+    const histograms = new Map<string, Map<number, number>>();
+    const add = (definition: string, bucket: number, n: number) => {
+      const histogram = histograms.get(definition) ?? new Map<number, number>();
+      histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
+      histograms.set(definition, histogram);
+    };
+    for (const row of histogramRows) {
+      add(row.definition, row.bucket, row.n);
+      add('*', row.bucket, row.n);
+    }
+    const overall = totals.reduce<DefinitionTotalsRow>(
+      (sum, row) => ({
+        definition: '*',
+        completed: sum.completed + row.completed,
+        failed: sum.failed + row.failed,
+        retried: sum.retried + row.retried,
+        duration_sum_ms: sum.duration_sum_ms + row.duration_sum_ms,
+        duration_count: sum.duration_count + row.duration_count,
+      }),
+      { definition: '*', completed: 0, failed: 0, retried: 0, duration_sum_ms: 0, duration_count: 0 },
+    );
     const minutes = windowMs / 60_000;
-    const toMetrics = (row: MetricsRow): DefinitionMetrics => {
+    const toMetrics = (row: DefinitionTotalsRow): DefinitionMetrics => {
       const finished = row.completed + row.failed;
       return {
         definition: row.definition,
@@ -114,19 +136,17 @@ export class LocalInspector implements JobInspector {
         retried: row.retried,
         successRate: finished ? row.completed / finished : null,
         retryRate: finished ? row.retried / finished : null,
-        avgDurationMs: row.avg_ms,
-        p95DurationMs: row.p95_ms,
+        avgDurationMs: row.duration_count ? row.duration_sum_ms / row.duration_count : null,
+        p95DurationMs: percentileOf(histograms.get(row.definition) ?? new Map(), 0.95),
         throughputPerMinute: finished / minutes,
       };
     };
-    const total = rows.find((row) => Number(row.is_total) === 1);
-    const empty: MetricsRow = { definition: '*', is_total: 1, completed: 0, failed: 0, retried: 0, avg_ms: null, p95_ms: null };
     const width = windowMs / buckets;
     const byBucket = new Map(series.rows.map((row) => [row.bucket, row]));
     return {
       windowMs,
-      overall: toMetrics(total ?? empty),
-      perDefinition: rows.filter((row) => Number(row.is_total) !== 1).map(toMetrics),
+      overall: toMetrics(overall),
+      perDefinition: totals.map(toMetrics),
       series: Array.from({ length: buckets }, (_, bucket) => ({
         at: new Date(series.start.getTime() + bucket * width),
         completed: byBucket.get(bucket)?.completed ?? 0,

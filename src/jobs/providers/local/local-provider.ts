@@ -20,6 +20,7 @@ import { adoptUnkeyedLimitedJobs, claimLimitedJobs } from './sql/claim-limited-j
 import { deleteCompletedJobs } from './sql/delete-completed-jobs';
 import { enqueueJobs } from './enqueue';
 import { pruneRateLog } from './sql/admit-rate-limited';
+import { rollUpJobStats } from './sql/job-stats';
 import { reclaimExpiredJobs } from './sql/leases';
 import { ClaimBatch, limitedDefinitions, type LimitedDefinition } from './claim-batch';
 import { DatabaseClock } from './database-clock';
@@ -101,7 +102,11 @@ export class LocalProvider implements JobProvider {
       intervalMs: options.scheduler?.intervalMs,
       jitterMs: options.scheduler?.jitterMs,
       logger: options.logger,
-      onTick: () => this.sweepRetention(),
+      onTick: async () => {
+        // Before the retention sweep: an hour is counted before its jobs can be deleted.
+        await this.rollUpStats().catch((error) => options.logger.warn({ err: error }, 'could not roll up job metrics; will try again'));
+        await this.sweepRetention();
+      },
     });
   }
 
@@ -229,6 +234,12 @@ export class LocalProvider implements JobProvider {
     const deleted = await deleteCompletedJobs(this.options.database.sql, { olderThanDays: this.options.retentionDays });
     if (deleted) this.options.logger.info({ deleted }, 'deleted completed jobs past retention');
     await pruneRateLog(this.options.database.db, rateLogRules(this.options.registry));
+  }
+
+  /** Every tick: roll up the hours that settled since the last one (one cheap statement when there are none). */
+  private async rollUpStats(): Promise<void> {
+    const hours = await rollUpJobStats(this.options.database.sql);
+    if (hours) this.options.logger.info({ hours }, 'rolled up job metrics');
   }
 
   private async reportReclaimedFailures(jobs: Array<{ id: string; job_id: string; last_error: string }>): Promise<void> {

@@ -46,7 +46,7 @@ const LIST_JOBS = `
      and ($3::bigint is null or id = $3)
      and ($4::timestamptz is null or created_at >= $4)
      and ($5::bigint is null or id < $5)
-   order by id desc
+   order by background_jobs.id desc
    limit $6`;
 
 export function listJobRows(sql: SqlExecutor, query: ListQuery): Promise<JobRow[]> {
@@ -89,67 +89,20 @@ export function listStepRows(sql: SqlExecutor, jobId: string): Promise<StepRow[]
   );
 }
 
-/** Jobs per status now: one pass over the table (operators ask rarely; no index would make a count cheaper). */
-export function countJobRows(sql: SqlExecutor): Promise<Array<{ status: JobStatus; n: number }>> {
-  return sql.query(`select status, count(*)::int as n from background_jobs group by status`);
-}
+// Jobs per status now, each from a partial index (one snapshot): PENDING, PROCESSING, FAILED and CANCELLED from
+// their own, COMPLETED as every finished row (background_jobs_finished_idx, index-only) less FAILED and CANCELLED.
+// A GROUP BY would read the whole table: a quarter of a second at a million rows.
+const COUNT_JOBS = `
+  select (select count(*) from background_jobs where status = 'PENDING')::int as pending,
+         (select count(*) from background_jobs where status = 'PROCESSING')::int as processing,
+         (select count(*) from background_jobs where status = 'FAILED')::int as failed,
+         (select count(*) from background_jobs where status = 'CANCELLED')::int as cancelled,
+         (select count(*) from background_jobs where status in ('COMPLETED', 'FAILED', 'CANCELLED'))::int as finished`;
 
-export interface MetricsRow {
-  definition: string;
-  is_total: number;
-  completed: number;
-  failed: number;
-  retried: number;
-  avg_ms: number | null;
-  p95_ms: number | null;
-}
-
-// Jobs that finished in the window, through background_jobs_finished_idx (completed_at range). The grouping sets
-// give every definition and the total ("*") in one pass.
-const FINISHED_IN_WINDOW = `
-  finished as (
-    select job_id, status, attempts, completed_at,
-           greatest(0, extract(epoch from completed_at - started_at) * 1000) as duration_ms
-      from background_jobs
-     where status in ('COMPLETED', 'FAILED') and completed_at >= now() - $1 * interval '1 millisecond'
-  )`;
-
-const METRICS = `
-  with ${FINISHED_IN_WINDOW}
-  select coalesce(job_id, '*') as definition, grouping(job_id) as is_total,
-         count(*) filter (where status = 'COMPLETED')::int as completed,
-         count(*) filter (where status = 'FAILED')::int as failed,
-         count(*) filter (where attempts > 1)::int as retried,
-         avg(duration_ms)::float8 as avg_ms,
-         percentile_cont(0.95) within group (order by duration_ms)::float8 as p95_ms
-    from finished
-   group by grouping sets ((job_id), ())
-   order by is_total desc, definition`;
-
-export function metricsRows(sql: SqlExecutor, windowMs: number): Promise<MetricsRow[]> {
-  return sql.query<MetricsRow>(METRICS, [windowMs]);
-}
-
-// Completions and failures per bucket of the window, oldest first (empty buckets are filled in by the caller).
-const SERIES = `
-  with ${FINISHED_IN_WINDOW}
-  select least($2 - 1, floor(extract(epoch from completed_at - (now() - $1 * interval '1 millisecond')) * 1000 / ($1::float8 / $2)))::int as bucket,
-         count(*) filter (where status = 'COMPLETED')::int as completed,
-         count(*) filter (where status = 'FAILED')::int as failed,
-         (select now() - $1 * interval '1 millisecond') as window_start
-    from finished
-   group by 1
-   order by 1`;
-
-export async function seriesRows(
-  sql: SqlExecutor,
-  windowMs: number,
-  buckets: number,
-): Promise<{ start: Date; rows: Array<{ bucket: number; completed: number; failed: number }> }> {
-  const rows = await sql.query<{ bucket: number; completed: number; failed: number; window_start: Date }>(SERIES, [windowMs, buckets]);
-  // The window's start comes from the same statement as the buckets (one now()); an empty window asks the clock.
-  const start = rows[0]?.window_start ?? (await sql.query<{ start: Date }>(`select now() - $1 * interval '1 millisecond' as start`, [windowMs]))[0]!.start;
-  return { start: new Date(start), rows };
+export async function countJobRows(sql: SqlExecutor): Promise<Record<JobStatus, number>> {
+  const [row] = await sql.query<{ pending: number; processing: number; failed: number; cancelled: number; finished: number }>(COUNT_JOBS);
+  const { pending, processing, failed, cancelled, finished } = row!;
+  return { PENDING: pending, PROCESSING: processing, COMPLETED: finished - failed - cancelled, FAILED: failed, CANCELLED: cancelled };
 }
 
 // Due PENDING jobs through background_jobs_pending_run_at_idx; lapsed leases through background_jobs_processing_idx
