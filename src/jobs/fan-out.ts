@@ -41,6 +41,20 @@ export function planJobs(registry: JobRegistry, events: readonly EventToDispatch
   });
 }
 
+/** One definition's job for an event again (an operator's replay): a new event id, no dedupe key. */
+export function planReplay(definition: JobDefinition, event: { name: string; data: unknown }, priority = definition.priority): PlannedJob {
+  return {
+    definition,
+    eventName: event.name,
+    data: event.data,
+    eventId: newEventId(),
+    dedupeKey: null,
+    concurrencyKey: concurrencyKeyOf(definition, event.data),
+    priority,
+    cancelKey: definition.cancelOn ? valueAt(event.data, definition.cancelOn.path) : null,
+  };
+}
+
 /** The cancellations these events cause (cancelOn), for providers that cancel jobs themselves. */
 export function planCancellations(registry: JobRegistry, events: readonly EventToDispatch[]): PlannedCancellation[] {
   return events.flatMap((event) =>

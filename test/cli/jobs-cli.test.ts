@@ -84,7 +84,7 @@ describe('npm run jobs', () => {
     expect(badId.json()).toMatchObject({ code: 'usage' });
   });
 
-  it('opens (and migrates) the embedded database without DATABASE_URL, and refuses other providers with exit 1', async () => {
+  it('opens (and migrates) the embedded database without DATABASE_URL, reads BullMQ through its inspector, and refuses Inngest with exit 1', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'jobs-cli-pglite-'));
     try {
       const embedded = await cliWith({ PGLITE_DATA_DIR: dataDir }, 'list', '--json');
@@ -93,9 +93,18 @@ describe('npm run jobs', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-    const bullmq = await cliWith({ DATABASE_URL: harness.database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl() }, 'list', '--json');
-    expect(bullmq.code).toBe(1);
-    expect(bullmq.json()).toMatchObject({ code: 'wrong-provider' });
+    // BullMQ: the same commands through its inspector (an empty prefix here: nothing queued yet).
+    const bullmq = await cliWith(
+      { DATABASE_URL: harness.database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl(), REDIS_PREFIX: `cli-${randomUUID()}` },
+      'list',
+      '--json',
+    );
+    expect(bullmq.code).toBe(0);
+    expect(bullmq.json()).toEqual({ jobs: [] });
+    // Inngest keeps its runs in its cloud: exit 1, and where to look instead.
+    const inngest = await cliWith({ DATABASE_URL: harness.database.url, JOBS_PROVIDER: 'inngest', INNGEST_DEV: 'true' }, 'list', '--json');
+    expect(inngest.code).toBe(1);
+    expect(inngest.json()).toMatchObject({ code: 'wrong-provider', error: expect.stringContaining('/runs') });
   });
 
   it('lists and shows jobs as JSON, secrets redacted; a missing job is exit 3', async () => {

@@ -1,35 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defineJob, type JobDefinition } from '../../src/jobs/define';
-import { defineEvent } from '../../src/jobs/event-type';
 import type { JobInspector } from '../../src/jobs/providers/inspection';
 import type { LocalProvider } from '../../src/jobs/providers/local/local-provider';
 import { createProviderHarness, type ProviderHarness } from '../helpers/provider-harness';
 import { waitFor } from '../helpers/wait-for';
-
-const echo = defineEvent(
-  'inspect/echo',
-  z.object({ ref: z.string(), password: z.string().optional(), nested: z.object({ apiKey: z.string(), keep: z.string() }).optional() }),
-);
-const flaky = defineEvent('inspect/flaky', z.object({ key: z.string() }));
-const nul = defineEvent('inspect/nul', z.object({}));
-const failing = new Set<string>();
-const prepared = new Map<string, number>();
-
-const definitions = [
-  defineJob({ id: 'inspect-echo', trigger: { event: echo } }, async ({ event, step }) => {
-    const first = await step.run('first', () => event.data.ref.length);
-    return { echo: event.data.ref, first };
-  }),
-  defineJob({ id: 'inspect-flaky', trigger: { event: flaky }, retries: 0 }, async ({ event, step }) => {
-    await step.run('prepare', () => prepared.set(event.data.key, (prepared.get(event.data.key) ?? 0) + 1).size);
-    if (failing.has(event.data.key)) throw new Error(`flaky ${event.data.key}`);
-    return 'ok';
-  }),
-  defineJob({ id: 'inspect-cron', trigger: { cron: '* * * * *' } }, async () => 'tick'),
-  defineJob({ id: 'inspect-nul', trigger: { event: nul } }, async () => ({ text: 'a\u0000b' })),
-] as JobDefinition<never>[];
+import { echo, failing, flaky, inspectorDefinitions as definitions, nul, prepared } from '../fixtures/inspector-jobs';
 
 describe.each(['pglite', 'postgres'] as const)('local inspector: %s', (driver) => {
   let harness: ProviderHarness;

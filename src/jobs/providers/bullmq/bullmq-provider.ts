@@ -9,14 +9,16 @@ import { cronEventName, PRIORITY_MAX, type JobDefinition } from '../../define';
 import { toMilliseconds } from '../../duration';
 import { EnqueueError } from '../../errors';
 import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
-import { planCancellations, planJobs, rateKeyOf, type PlannedCancellation, type PlannedJob } from '../../fan-out';
+import { planCancellations, planJobs, planReplay, rateKeyOf, type PlannedCancellation, type PlannedJob } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
 import type { FailedJobReport } from '../../failure-report';
 import { completeJobs, failJob } from '../postgres-store/finish-jobs';
 import { MemoWriter } from '../postgres-store/memo-writer';
 import { loadMemos } from '../postgres-store/memos';
+import type { JobInspector } from '../inspection';
 import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
+import { BullmqInspector } from './bullmq-inspector';
 import { anchorKey, cancelAnchor, recordAttemptError, startAttempt, type Anchor } from './anchor';
 import { indexCancellableJobs, removeCancelledJobs } from './cancel-on';
 import { admitRateLimited } from './rate-limit';
@@ -101,6 +103,8 @@ export class BullmqProvider implements JobProvider {
   private boardHandler: HttpHandler | undefined;
   /** Step memos (in PostgreSQL, beside the anchor rows) of every job this process runs share commits. */
   private readonly memoWriter: MemoWriter;
+  /** The dashboard's and CLI's view of the queues, through BullMQ's Queue API (bullmq-inspector.ts). */
+  readonly inspector: JobInspector;
   /** bull-board, served by /api/jobs/board (admins only in production; the route decides who may see it). */
   readonly dashboard = {
     basePath: BOARD_BASE_PATH,
@@ -116,6 +120,18 @@ export class BullmqProvider implements JobProvider {
   constructor(private readonly options: BullmqProviderOptions) {
     this.now = options.now ?? (() => new Date());
     this.memoWriter = new MemoWriter(options.database.sql);
+    this.inspector = new BullmqInspector({
+      definitionIds: this.definitionIds,
+      queue: (id) => this.queue(id),
+      redis: () => this.producer(),
+      sql: options.database.sql,
+      // An operator's replay bypasses rateLimit (it is a deliberate re-run, not a new event) but not cancelOn.
+      enqueueReplay: async (definitionId, event, priority) => {
+        const definition = options.registry.get(definitionId)!;
+        const [id] = await this.enqueue([planReplay(definition, event, priority)], 0);
+        return id!;
+      },
+    });
   }
 
   /** Producer connection: no offline queue, so a dispatch during a Redis outage fails at once with the cause. */
@@ -145,9 +161,14 @@ export class BullmqProvider implements JobProvider {
   async dispatch(events: readonly EventToDispatch[], options: Omit<DispatchOptions, 'id'>): Promise<string[]> {
     if (options.tx) throw new Error('dispatch({ tx }) needs JOBS_PROVIDER=local: BullMQ cannot enqueue inside a database transaction');
     const delay = options.delay === undefined ? 0 : toMilliseconds(options.delay);
-    const { registry, prefix, retentionDays } = this.options;
+    const { registry } = this.options;
     await this.cancelMatching(planCancellations(registry, events));
-    const planned = await this.admit(planJobs(registry, events, options.priority));
+    return this.enqueue(await this.admit(planJobs(registry, events, options.priority)), delay);
+  }
+
+  /** Adds planned jobs to their queues (one addBulk per queue); returns `<definition>/<job id>` per job, in order. */
+  private async enqueue(planned: PlannedJob[], delay: number): Promise<string[]> {
+    const { prefix, retentionDays } = this.options;
     const byQueue = new Map<string, Array<{ index: number; name: string; data: { event: QueuedEvent }; opts: object }>>();
     planned.forEach((job, index) => {
       const entries = byQueue.get(job.definition.id) ?? [];
@@ -162,7 +183,7 @@ export class BullmqProvider implements JobProvider {
           backoff: { type: 'definition' },
           delay,
           priority: toBullmqPriority(job.priority),
-          removeOnComplete: { age: this.options.retentionDays * 86_400 },
+          removeOnComplete: { age: retentionDays * 86_400 },
           removeOnFail: { age: 30 * 86_400 },
         },
       });

@@ -37,8 +37,15 @@ export class InngestProvider implements JobProvider {
    * make the app re-register with our signing key.
    */
   readonly inngestEndpoint: HttpHandler;
+  /** Inngest keeps runs in its own cloud (or dev server): operators look there, not at our inspector. */
+  readonly externalDashboardUrl: string;
 
   constructor(private readonly options: InngestProviderOptions) {
+    // The dev server's UI is at its base URL; the cloud dashboard lists an app's functions and runs by app id
+    // (in the production environment; branch environments have their own slug in the same place).
+    this.externalDashboardUrl = options.isDev
+      ? `${options.baseUrl ?? 'http://127.0.0.1:8288'}/runs`
+      : `https://app.inngest.com/env/production/apps/${encodeURIComponent(options.appId)}`;
     this.client = new Inngest({
       id: options.appId,
       eventKey: options.eventKey,

@@ -20,6 +20,7 @@ import type {
   ReplayResult,
   RetryResult,
 } from '../inspection';
+import { stepDetails } from '../postgres-store/step-details';
 import { redactPayload } from '../redact-payload';
 import { insertJobs } from './sql/insert-jobs';
 import {
@@ -27,7 +28,6 @@ import {
   getJobRow,
   jobsByDedupeKey,
   listJobRows,
-  listStepRows,
   queueHealthRow,
   type JobRow,
 } from './sql/inspect-jobs';
@@ -71,22 +71,14 @@ export class LocalInspector implements JobInspector {
   async get(id: string): Promise<JobDetail | undefined> {
     const jobId = asJobId(id);
     if (!jobId) return undefined;
-    const [row, steps] = await Promise.all([getJobRow(this.sql, jobId), listStepRows(this.sql, jobId)]);
+    const [row, steps] = await Promise.all([getJobRow(this.sql, jobId), stepDetails(this.sql, jobId)]);
     if (!row) return undefined;
     return {
       ...toSummary(row),
       payload: redactPayload(row.payload),
       eventId: row.event_id,
       result: row.result ?? null,
-      steps: steps.map((step) => ({
-        id: step.step_id,
-        status: step.status,
-        output: step.output ?? null,
-        error: step.error,
-        attempts: step.attempts,
-        startedAt: step.started_at ? new Date(step.started_at) : null,
-        durationMs: step.duration_ms,
-      })),
+      steps,
       attemptHistory: (Array.isArray(row.attempt_history) ? row.attempt_history : []) as AttemptRecord[],
       cancelReason: row.cancel_reason,
     };

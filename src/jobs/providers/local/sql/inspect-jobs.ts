@@ -69,26 +69,6 @@ export async function getJobRow(sql: SqlExecutor, id: string): Promise<JobDetail
   return rows[0];
 }
 
-export interface StepRow {
-  step_id: string;
-  status: 'COMPLETED' | 'FAILED';
-  output: unknown;
-  error: string | null;
-  attempts: number;
-  started_at: Date | null;
-  duration_ms: number | null;
-}
-
-/** A job's steps in the order they ran (background_job_tasks' primary key finds them). */
-export function listStepRows(sql: SqlExecutor, jobId: string): Promise<StepRow[]> {
-  return sql.query<StepRow>(
-    `select step_id, status, output, error, attempts, started_at, duration_ms
-       from background_job_tasks where job_id = $1
-      order by coalesce(started_at, created_at), step_id`,
-    [jobId],
-  );
-}
-
 // Jobs per status now, each from a partial index (one snapshot): PENDING, PROCESSING, FAILED and CANCELLED from
 // their own, COMPLETED as every finished row (background_jobs_finished_idx, index-only) less FAILED and CANCELLED.
 // A GROUP BY would read the whole table: a quarter of a second at a million rows.
