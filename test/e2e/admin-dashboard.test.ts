@@ -1,0 +1,288 @@
+// The operators' dashboard at /admin/jobs on the built app (local provider on PostgreSQL, ADMIN_SESSION_SECRET
+// set): over HTTP, the session is what it claims (no cookie, a forged, tampered or expired one: sign-in page; a
+// non-admin: 403; a cross-origin post: 403 and nothing done) and an action is audited with its admin; in headless
+// Chromium, an admin signs in, filters, retries a failed job to COMPLETED, reads the metrics and cron panels and
+// signs out. Screenshots go to test/artifacts/ (ignored by git); their paths are printed.
+import { createHmac } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait-for';
+import { createAdmin } from './support/admin';
+import { withBrowser } from './support/browser';
+import { defineConfiguration, localJobsSettled } from './support/configuration';
+import { call } from './support/user-agent';
+
+const SESSION_SECRET = 'e2e-admin-session-secret-0123456789abcdef';
+const COOKIE = 'signing_admin_session';
+const ADMIN_EMAIL = 'admin@example.com';
+const PASSWORD = 'correct horse battery';
+const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
+const PAGES = ['/admin/jobs', '/admin/jobs/1', '/admin/jobs/metrics', '/admin/jobs/cron', '/admin/jobs/deliveries', '/admin/jobs/emails'];
+
+let adminKey = '';
+
+const app = defineConfiguration('admin-dashboard', async (setup) => {
+  const database = await setup.database();
+  const { url } = await setup.startWeb({ DATABASE_URL: database.url, ADMIN_SESSION_SECRET: SESSION_SECRET });
+  adminKey = await createAdmin(database.url, ADMIN_EMAIL);
+  return { url, database, settled: localJobsSettled(database) };
+});
+
+async function query<Row>(text: string, params: unknown[] = []): Promise<Row[]> {
+  return app().database!.handle.sql.query<Row>(text, params);
+}
+
+/** A form post as a browser sends it: urlencoded, with this app's Origin unless told otherwise. */
+async function post(pathname: string, fields: Record<string, string>, options: { cookie?: string; origin?: string | null; html?: boolean } = {}) {
+  const origin = options.origin === undefined ? app().url : options.origin;
+  return fetch(`${app().url}${pathname}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: options.html ? 'text/html' : 'application/json',
+      ...(origin !== null && { origin }),
+      ...(options.cookie && { cookie: `${COOKIE}=${options.cookie}` }),
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+async function get(pathname: string, cookie?: string) {
+  return fetch(`${app().url}${pathname}`, { redirect: 'manual', headers: cookie ? { cookie: `${COOKIE}=${cookie}` } : {} });
+}
+
+/** The session value a sign-in set. */
+function sessionOf(response: Response): string {
+  const match = new RegExp(`${COOKIE}=([^;]+)`).exec(response.headers.get('set-cookie') ?? '');
+  if (!match) throw new Error(`no session cookie in ${response.status} ${response.headers.get('set-cookie')}`);
+  return match[1]!;
+}
+
+async function signInWithKey(key: string): Promise<string> {
+  const response = await post('/admin/jobs/session', { apiKey: key });
+  expect(response.status).toBe(303);
+  return sessionOf(response);
+}
+
+/** A session value in the documented format, signed with `secret`, expiring at `expires` (unix seconds). */
+function craftSession(userId: string, expires: number, secret = SESSION_SECRET): string {
+  const body = `v1.${userId}.${expires}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+const adminId = async () => (await query<{ id: string }>(`select id from users where email = $1`, [ADMIN_EMAIL]))[0]!.id;
+const jobStatus = async (id: string) => (await query<{ status: string }>(`select status from background_jobs where id = $1`, [id]))[0]!.status;
+
+/**
+ * A FAILED job whose retry will succeed: a copy of the document-cleanup cron job the app ran at start-up, marked as
+ * having used all its attempts.
+ */
+async function failedJob(): Promise<string> {
+  await waitFor(async () => (await query(`select 1 from background_jobs where job_id = 'document-cleanup' and status = 'COMPLETED'`)).length > 0, {
+    timeoutMs: 30_000,
+    what: 'the start-up document-cleanup job to complete',
+  });
+  const [row] = await query<{ id: string }>(
+    `insert into background_jobs (job_id, event_name, payload, status, attempts, max_attempts, started_at, completed_at, last_error)
+     select job_id, event_name, payload, 'FAILED', 4, 4, now() - interval '2 seconds', now(), 'Error: purge failed (injected by the test)'
+       from background_jobs where job_id = 'document-cleanup' and status = 'COMPLETED' limit 1
+     returning id::text as id`,
+  );
+  return row!.id;
+}
+
+async function signUp(email: string): Promise<{ id: string; apiKey: string }> {
+  const answer = await call(app(), 'POST', '/api/auth/signup', { body: { email, password: PASSWORD } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  return answer.body;
+}
+
+function expectSignInRedirect(response: Response, what: string) {
+  expect(response.status, what).toBe(307);
+  expect(new URL(response.headers.get('location')!, app().url).pathname, what).toBe('/admin/jobs/sign-in');
+}
+
+describe('the jobs dashboard over HTTP', () => {
+  it('sends every page to sign-in without a session, and with a forged, tampered or expired cookie', async () => {
+    const id = await adminId();
+    const now = Math.floor(Date.now() / 1000);
+    const valid = craftSession(id, now + 600);
+    const refused = {
+      none: undefined,
+      'signed with another secret': craftSession(id, now + 600, 'not-the-server-secret-0123456789abcdef'),
+      tampered: valid.replace(`.${now + 600}.`, `.${now + 60_000}.`),
+      expired: craftSession(id, now - 1),
+      garbage: 'v1.not-a-session',
+    };
+    for (const pathname of PAGES) {
+      for (const [what, cookie] of Object.entries(refused)) expectSignInRedirect(await get(pathname, cookie), `${pathname} with ${what}`);
+    }
+    // The same format signed with the server's secret is let in: the refusals above are about signature and expiry.
+    const page = await get('/admin/jobs', valid);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(ADMIN_EMAIL);
+    // An action with an expired session is a 401 for an API client, a trip to sign-in for a browser.
+    const action = await post('/admin/jobs/1/actions', { action: 'retry' }, { cookie: refused.expired });
+    expect(action.status).toBe(401);
+    const browserAction = await post('/admin/jobs/1/actions', { action: 'retry' }, { cookie: refused.expired, html: true });
+    expect(browserAction.status).toBe(303);
+    expect(browserAction.headers.get('location')).toMatch(/^\/admin\/jobs\/sign-in\?error=/);
+  });
+
+  it('signs an admin in by API key or by email and password; wrong credentials 401, a non-admin 403, a missing field 400', async () => {
+    const byKey = await post('/admin/jobs/session', { apiKey: adminKey });
+    expect(byKey.status).toBe(303);
+    expect(byKey.headers.get('location')).toBe('/admin/jobs');
+    expect(byKey.headers.get('set-cookie')).toMatch(new RegExp(`^${COOKIE}=v1\\.[^;]+; Path=/; Max-Age=28800; HttpOnly; SameSite=Strict; Secure$`));
+    expect((await get('/admin/jobs', sessionOf(byKey))).status).toBe(200);
+
+    const wrongKey = await post('/admin/jobs/session', { apiKey: 'sk_not_a_real_key_at_all' });
+    expect(wrongKey.status).toBe(401);
+    expect(wrongKey.headers.get('set-cookie')).toBeNull();
+    const shown = await post('/admin/jobs/session', { apiKey: 'sk_not_a_real_key_at_all' }, { html: true });
+    expect(shown.status).toBe(303);
+    expect(decodeURIComponent(shown.headers.get('location')!)).toBe('/admin/jobs/sign-in?error=Invalid API key');
+
+    const user = await signUp('not-an-admin@example.com');
+    const nonAdmin: Array<Record<string, string>> = [{ apiKey: user.apiKey }, { email: 'not-an-admin@example.com', password: PASSWORD }];
+    for (const fields of nonAdmin) {
+      const answer = await post('/admin/jobs/session', fields);
+      expect(answer.status, JSON.stringify(Object.keys(fields))).toBe(403);
+      expect(await answer.json()).toEqual({ error: 'Only admins can use the jobs dashboard' });
+      expect(answer.headers.get('set-cookie')).toBeNull();
+    }
+
+    await signUp('ops@example.com');
+    await query(`update users set role = 'ADMIN' where email = 'ops@example.com'`);
+    const byPassword = await post('/admin/jobs/session', { email: 'ops@example.com', password: PASSWORD });
+    expect(byPassword.status).toBe(303);
+    expect(await (await get('/admin/jobs', sessionOf(byPassword))).text()).toContain('ops@example.com');
+    const wrongPassword = await post('/admin/jobs/session', { email: 'ops@example.com', password: 'not the password' });
+    expect(wrongPassword.status).toBe(401);
+    expect(await wrongPassword.json()).toEqual({ error: 'Wrong email or password' });
+
+    const missing = await post('/admin/jobs/session', { email: 'ops@example.com' });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { issues: Array<{ path: string }> }).issues.map((issue) => issue.path)).toEqual(['password']);
+  });
+
+  it('refuses a cross-origin or Origin-less action with 403 and changes nothing; a same-origin retry is audited with the admin', async () => {
+    const id = await failedJob();
+    const session = await signInWithKey(adminKey);
+    for (const origin of ['http://evil.example', null]) {
+      const refused = await post(`/admin/jobs/${id}/actions`, { action: 'retry' }, { cookie: session, origin, html: true });
+      expect(refused.status, `Origin ${origin}`).toBe(403);
+      expect(await refused.json()).toEqual({ error: 'Cross-origin request refused' });
+    }
+    expect(await jobStatus(id)).toBe('FAILED');
+    expect(await query(`select 1 from audit_logs where type = 'JOB_RETRIED'`)).toHaveLength(0);
+
+    const retried = await post(`/admin/jobs/${id}/actions`, { action: 'retry' }, { cookie: session, html: true });
+    expect(retried.status).toBe(303);
+    expect(retried.headers.get('location')).toMatch(new RegExp(`^/admin/jobs/${id}\\?notice=`));
+    await waitFor(async () => (await jobStatus(id)) === 'COMPLETED', { timeoutMs: 30_000, what: `job ${id} to complete after the retry` });
+    const audit = await query<{ user_id: string; data: unknown }>(`select user_id, data from audit_logs where type = 'JOB_RETRIED'`);
+    expect(audit).toEqual([{ user_id: await adminId(), data: { actor: `admin:${ADMIN_EMAIL}`, jobId: id } }]);
+
+    const again = await post(`/admin/jobs/${id}/actions`, { action: 'retry' }, { cookie: session });
+    expect(again.status).toBe(409);
+    const bad = await post(`/admin/jobs/${id}/actions`, { action: 'explode' }, { cookie: session });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { issues: Array<{ path: string }> }).issues[0]!.path).toBe('action');
+
+    const signedOut = await post('/admin/jobs/sign-out', {}, { cookie: session });
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('set-cookie')).toMatch(new RegExp(`^${COOKIE}=; Path=/; Max-Age=0;`));
+  });
+});
+
+describe('the jobs dashboard in a browser', () => {
+  it('signs in, filters, retries a failed job until it is COMPLETED, shows metrics and cron figures, signs out', async () => {
+    const id = await failedJob();
+    await signUp('emailed@example.com');
+    await mkdir(ARTIFACTS, { recursive: true });
+    const shots: string[] = [];
+    const shoot = async (page: Page, name: string) => {
+      const file = path.join(ARTIFACTS, `admin-${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      shots.push(file);
+    };
+
+    await withBrowser({}, async (browser) => {
+      const page = await browser.newPage();
+      await page.goto(`${app().url}/admin/jobs`);
+      expect(new URL(page.url()).pathname).toBe('/admin/jobs/sign-in');
+      await shoot(page, 'sign-in');
+      await page.locator('input[name=apiKey]').fill(adminKey);
+      await page.getByRole('button', { name: 'Sign in with key' }).click();
+      await page.waitForURL((url) => url.pathname === '/admin/jobs');
+      await expect(page.getByTestId('count-COMPLETED').locator('.figure').textContent()).resolves.toMatch(/^[1-9]/);
+      await shoot(page, 'jobs');
+
+      await page.locator('select[name=status]').selectOption('FAILED');
+      await page.locator('select[name=definition]').selectOption('document-cleanup');
+      await page.getByRole('button', { name: 'Filter', exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get('status') === 'FAILED' && url.searchParams.get('definition') === 'document-cleanup');
+      const rows = page.locator('table[aria-label=Jobs] tbody tr');
+      await expect(rows.count()).resolves.toBeGreaterThan(0);
+      expect(new Set(await rows.locator('.badge').allTextContents())).toEqual(new Set(['FAILED']));
+      await shoot(page, 'jobs-failed');
+
+      await page.getByRole('link', { name: id, exact: true }).click();
+      await page.waitForURL((url) => url.pathname === `/admin/jobs/${id}`);
+      await expect(page.getByTestId('last-error').textContent()).resolves.toContain('purge failed (injected by the test)');
+      await shoot(page, 'job-failed');
+      await page.getByRole('button', { name: 'Retry', exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.has('notice'));
+      await waitFor(
+        async () => {
+          await page.reload();
+          return (await page.locator('section.panel .badge').first().textContent()) === 'COMPLETED';
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: `job ${id} to show COMPLETED` },
+      );
+      await expect(page.getByRole('button', { name: 'Replay' }).count()).resolves.toBe(1);
+      await shoot(page, 'job-retried');
+
+      await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Metrics' }).click();
+      await page.waitForURL((url) => url.pathname === '/admin/jobs/metrics');
+      await expect(page.getByTestId('metric-completed').locator('.figure').textContent()).resolves.toMatch(/^[1-9]/);
+      await expect(page.getByTestId('metric-success-rate').locator('.figure').textContent()).resolves.toMatch(/^\d+\.\d%$/);
+      await expect(page.locator('[data-testid=completions-chart] rect[data-series=completed]').count()).resolves.toBeGreaterThan(0);
+      await expect(page.locator('table[aria-label="Metrics per job"] tbody tr', { hasText: 'document-cleanup' }).count()).resolves.toBe(1);
+      await shoot(page, 'metrics');
+
+      await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Cron' }).click();
+      await page.waitForURL((url) => url.pathname === '/admin/jobs/cron');
+      for (const definition of ['expire-recipients-sweep', 'audit-cleanup', 'document-cleanup']) {
+        const row = page.locator(`tr[data-cron="${definition}"]`);
+        await expect(row.locator('td').nth(3).textContent(), definition).resolves.toMatch(/job \d+/);
+        await expect(row.locator('td').nth(4).textContent(), definition).resolves.toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+      }
+      await shoot(page, 'cron');
+
+      await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Emails' }).click();
+      await page.waitForURL((url) => url.pathname === '/admin/jobs/emails');
+      await waitFor(
+        async () => {
+          await page.reload();
+          return (await page.locator('table[aria-label=Emails] tbody tr', { hasText: 'emailed@example.com' }).count()) > 0;
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: 'the verification email in the email log' },
+      );
+      await shoot(page, 'emails');
+      await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Deliveries' }).click();
+      await page.waitForURL((url) => url.pathname === '/admin/jobs/deliveries');
+      await expect(page.locator('h1').textContent()).resolves.toBe('Webhook deliveries');
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL((url) => url.pathname === '/admin/jobs/sign-in');
+      await page.goto(`${app().url}/admin/jobs/metrics`);
+      expect(new URL(page.url()).pathname).toBe('/admin/jobs/sign-in');
+    });
+    console.log(`admin dashboard screenshots:\n${shots.map((file) => `  ${file}`).join('\n')}`);
+  });
+});
