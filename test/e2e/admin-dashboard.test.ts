@@ -22,11 +22,15 @@ const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
 const PAGES = ['/admin/jobs', '/admin/jobs/1', '/admin/jobs/metrics', '/admin/jobs/cron', '/admin/jobs/deliveries', '/admin/jobs/emails'];
 
 let adminKey = '';
+/** A second web process on the same database with JOBS_PROVIDER=inngest, whose jobs live in Inngest. */
+let inngestUrl = '';
 
 const app = defineConfiguration('admin-dashboard', async (setup) => {
   const database = await setup.database();
   const { url } = await setup.startWeb({ DATABASE_URL: database.url, ADMIN_SESSION_SECRET: SESSION_SECRET });
   adminKey = await createAdmin(database.url, ADMIN_EMAIL);
+  const inngest = await setup.startWeb({ DATABASE_URL: database.url, ADMIN_SESSION_SECRET: SESSION_SECRET, JOBS_PROVIDER: 'inngest', INNGEST_DEV: '1' }, 'web-inngest');
+  inngestUrl = inngest.url;
   return { url, database, settled: localJobsSettled(database) };
 });
 
@@ -35,9 +39,10 @@ async function query<Row>(text: string, params: unknown[] = []): Promise<Row[]> 
 }
 
 /** A form post as a browser sends it: urlencoded, with this app's Origin unless told otherwise. */
-async function post(pathname: string, fields: Record<string, string>, options: { cookie?: string; origin?: string | null; html?: boolean } = {}) {
-  const origin = options.origin === undefined ? app().url : options.origin;
-  return fetch(`${app().url}${pathname}`, {
+async function post(pathname: string, fields: Record<string, string>, options: { cookie?: string; origin?: string | null; html?: boolean; base?: string } = {}) {
+  const base = options.base ?? app().url;
+  const origin = options.origin === undefined ? base : options.origin;
+  return fetch(`${base}${pathname}`, {
     method: 'POST',
     redirect: 'manual',
     headers: {
@@ -50,8 +55,8 @@ async function post(pathname: string, fields: Record<string, string>, options: {
   });
 }
 
-async function get(pathname: string, cookie?: string) {
-  return fetch(`${app().url}${pathname}`, { redirect: 'manual', headers: cookie ? { cookie: `${COOKIE}=${cookie}` } : {} });
+async function get(pathname: string, cookie?: string, base = app().url) {
+  return fetch(`${base}${pathname}`, { redirect: 'manual', headers: cookie ? { cookie: `${COOKIE}=${cookie}` } : {} });
 }
 
 /** The session value a sign-in set. */
@@ -81,18 +86,33 @@ const jobStatus = async (id: string) => (await query<{ status: string }>(`select
  * having used all its attempts.
  */
 async function failedJob(): Promise<string> {
-  await waitFor(async () => (await query(`select 1 from background_jobs where job_id = 'document-cleanup' and status = 'COMPLETED'`)).length > 0, {
-    timeoutMs: 30_000,
-    what: 'the start-up document-cleanup job to complete',
-  });
-  const [row] = await query<{ id: string }>(
-    `insert into background_jobs (job_id, event_name, payload, status, attempts, max_attempts, started_at, completed_at, last_error)
-     select job_id, event_name, payload, 'FAILED', 4, 4, now() - interval '2 seconds', now(), 'Error: purge failed (injected by the test)'
-       from background_jobs where job_id = 'document-cleanup' and status = 'COMPLETED' limit 1
-     returning id::text as id`,
-  );
-  return row!.id;
+  return (await copiesOfCronJob('document-cleanup', 'FAILED', 1))[0]!;
 }
+
+/**
+ * `count` copies of a cron job the app ran at start-up, in `status`: FAILED ones have used all their attempts (a
+ * retry then succeeds), PENDING ones are due in an hour, CANCELLED ones are history.
+ */
+async function copiesOfCronJob(definition: string, status: 'FAILED' | 'PENDING' | 'CANCELLED', count: number): Promise<string[]> {
+  await waitFor(async () => (await query(`select 1 from background_jobs where job_id = $1 and status = 'COMPLETED'`, [definition])).length > 0, {
+    timeoutMs: 30_000,
+    what: `the start-up ${definition} job to complete`,
+  });
+  const rows = await query<{ id: string }>(
+    `insert into background_jobs (job_id, event_name, payload, status, attempts, max_attempts, run_at, started_at, completed_at, last_error)
+     select job_id, event_name, payload, $1, case when $1 = 'PENDING' then 0 else 4 end, 4, now() + interval '1 hour',
+            now() - interval '2 seconds', case when $1 = 'PENDING' then null else now() end,
+            case when $1 = 'FAILED' then 'Error: purge failed (injected by the test)' end
+       from background_jobs, generate_series(1, $2)
+      where id = (select min(id) from background_jobs where job_id = $3 and status = 'COMPLETED')
+     returning id::text as id`,
+    [status, count, definition],
+  );
+  return rows.map((row) => row.id).sort((a, b) => Number(a) - Number(b));
+}
+
+/** The job ids a list page shows, in order. */
+const listedIds = (html: string) => [...html.matchAll(/data-job-id="(\d+)"/g)].map((match) => match[1]!);
 
 async function signUp(email: string): Promise<{ id: string; apiKey: string }> {
   const answer = await call(app(), 'POST', '/api/auth/signup', { body: { email, password: PASSWORD } });
@@ -196,6 +216,75 @@ describe('the jobs dashboard over HTTP', () => {
     const signedOut = await post('/admin/jobs/sign-out', {}, { cookie: session });
     expect(signedOut.status).toBe(303);
     expect(signedOut.headers.get('set-cookie')).toMatch(new RegExp(`^${COOKIE}=; Path=/; Max-Age=0;`));
+  });
+});
+
+describe('the jobs dashboard over HTTP: list and actions', () => {
+  it('filters the list by status, job and id, and pages it with a keyset cursor, newest first', async () => {
+    const session = await signInWithKey(adminKey);
+    const cancelled = await copiesOfCronJob('expire-recipients-sweep', 'CANCELLED', 55);
+    const first = await (await get('/admin/jobs?status=CANCELLED&definition=expire-recipients-sweep', session)).text();
+    expect(listedIds(first)).toEqual(cancelled.slice(-50).reverse());
+    const older = /href="(\/admin\/jobs\?[^"]*cursor=\d+[^"]*)"/.exec(first)![1]!.replaceAll('&amp;', '&');
+    expect(new URL(older, app().url).searchParams.get('status')).toBe('CANCELLED');
+    const second = await (await get(older, session)).text();
+    expect(listedIds(second)).toEqual(cancelled.slice(0, 5).reverse());
+    expect(second).not.toContain('rel="next"');
+    expect(listedIds(await (await get(`/admin/jobs?id=${cancelled[3]}`, session)).text())).toEqual([cancelled[3]]);
+    const invalid = await (await get('/admin/jobs?status=LOST', session)).text();
+    expect(invalid).toContain('role="alert"');
+    expect(invalid).toContain('status:');
+  });
+
+  it('replays a COMPLETED job, cancels a PENDING one with a reason and retries the failed ones in bulk, each audited with the admin', async () => {
+    const session = await signInWithKey(adminKey);
+    const admin = await adminId();
+    const [completed] = await query<{ id: string }>(`select min(id)::text as id from background_jobs where job_id = 'document-cleanup' and status = 'COMPLETED'`);
+    const replayed = await post(`/admin/jobs/${completed!.id}/actions`, { action: 'replay' }, { cookie: session, html: true });
+    expect(replayed.status).toBe(303);
+    const newId = /^\/admin\/jobs\/(\d+)\?notice=/.exec(replayed.headers.get('location')!)![1]!;
+    await waitFor(async () => (await jobStatus(newId)) === 'COMPLETED', { timeoutMs: 30_000, what: `replay ${newId} to complete` });
+
+    const [pending] = await copiesOfCronJob('document-cleanup', 'PENDING', 1);
+    expect((await post(`/admin/jobs/${pending}/actions`, { action: 'cancel', reason: 'sent twice' }, { cookie: session })).status).toBe(303);
+    const [row] = await query<{ status: string; cancel_reason: string }>(`select status, cancel_reason from background_jobs where id = $1`, [pending]);
+    expect(row).toEqual({ status: 'CANCELLED', cancel_reason: `admin:${ADMIN_EMAIL}: sent twice` });
+    expect((await post(`/admin/jobs/${pending}/actions`, { action: 'cancel' }, { cookie: session })).status).toBe(409);
+
+    const failed = await copiesOfCronJob('document-cleanup', 'FAILED', 2);
+    const bulk = await post('/admin/jobs/retry-failed', { definition: 'document-cleanup' }, { cookie: session, html: true });
+    expect(bulk.status).toBe(303);
+    expect(new URL(bulk.headers.get('location')!, app().url).searchParams.get('notice')).toMatch(/^Retried [2-9]\d* failed jobs\.$/);
+    for (const id of failed) await waitFor(async () => (await jobStatus(id)) === 'COMPLETED', { timeoutMs: 30_000, what: `job ${id} to complete after the bulk retry` });
+
+    const audit = await query<{ type: string; user_id: string; data: Record<string, unknown> }>(
+      `select type, user_id, data from audit_logs where type in ('JOB_REPLAYED', 'JOB_CANCELLED', 'JOBS_RETRIED') order by id`,
+    );
+    expect(audit).toEqual([
+      { type: 'JOB_REPLAYED', user_id: admin, data: { actor: `admin:${ADMIN_EMAIL}`, jobId: completed!.id, newJobId: newId } },
+      { type: 'JOB_CANCELLED', user_id: admin, data: { actor: `admin:${ADMIN_EMAIL}`, jobId: pending, reason: `admin:${ADMIN_EMAIL}: sent twice` } },
+      { type: 'JOBS_RETRIED', user_id: admin, data: expect.objectContaining({ actor: `admin:${ADMIN_EMAIL}`, definition: 'document-cleanup', count: expect.any(Number) }) },
+    ]);
+    expect(audit[2]!.data.count).toBeGreaterThanOrEqual(2);
+  });
+
+  it('on Inngest, says the jobs live there and links to its dashboard, refuses job actions (409), and still shows the email log', async () => {
+    const signedIn = await post('/admin/jobs/session', { apiKey: adminKey }, { base: inngestUrl });
+    expect(signedIn.status).toBe(303);
+    const session = sessionOf(signedIn);
+    for (const pathname of ['/admin/jobs', '/admin/jobs/1', '/admin/jobs/metrics', '/admin/jobs/cron']) {
+      const page = await get(pathname, session, inngestUrl);
+      expect(page.status, pathname).toBe(200);
+      const html = await page.text();
+      expect(html, pathname).toContain('data-testid="no-inspector"');
+      expect(html, pathname).toContain('href="https://app.inngest.com"');
+    }
+    const action = await post('/admin/jobs/1/actions', { action: 'retry' }, { cookie: session, base: inngestUrl });
+    expect(action.status).toBe(409);
+    expect(((await action.json()) as { error: string }).error).toMatch(/inngest provider keeps its jobs elsewhere/);
+    const emails = await get('/admin/jobs/emails', session, inngestUrl);
+    expect(emails.status).toBe(200);
+    expect(await emails.text()).toContain('<h1>Email log</h1>');
   });
 });
 

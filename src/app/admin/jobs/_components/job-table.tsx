@@ -24,6 +24,7 @@ export function JobTable({ jobs }: { jobs: JobSummary[] }) {
       columns={COLUMNS}
       rows={jobs}
       rowKey={(job) => job.id}
+      rowAttributes={(job) => ({ 'data-job-id': job.id })}
       empty="No jobs match."
       cells={(job) => [
         <Link key="id" href={`/admin/jobs/${job.id}`}>
