@@ -24,6 +24,8 @@ const PAGES = ['/admin/jobs', '/admin/jobs/1', '/admin/jobs/metrics', '/admin/jo
 let adminKey = '';
 /** A second web process on the same database with JOBS_PROVIDER=inngest, whose jobs live in Inngest. */
 let inngestUrl = '';
+/** A third, on embedded PGlite, started in production without ADMIN_SESSION_SECRET. */
+let unconfiguredUrl = '';
 
 const app = defineConfiguration('admin-dashboard', async (setup) => {
   const database = await setup.database();
@@ -31,6 +33,7 @@ const app = defineConfiguration('admin-dashboard', async (setup) => {
   adminKey = await createAdmin(database.url, ADMIN_EMAIL);
   const inngest = await setup.startWeb({ DATABASE_URL: database.url, ADMIN_SESSION_SECRET: SESSION_SECRET, JOBS_PROVIDER: 'inngest', INNGEST_DEV: '1' }, 'web-inngest');
   inngestUrl = inngest.url;
+  unconfiguredUrl = (await setup.startWeb({ PGLITE_DATA_DIR: await setup.tempDir() }, 'web-no-secret')).url;
   return { url, database, settled: localJobsSettled(database) };
 });
 
@@ -189,6 +192,25 @@ describe('the jobs dashboard over HTTP', () => {
     expect(((await missing.json()) as { issues: Array<{ path: string }> }).issues.map((issue) => issue.path)).toEqual(['password']);
   });
 
+  it('limits password guessing like POST /api/auth/signin, in the same counters: 10 per address, then 429 on both', async () => {
+    const email = 'guessed-admin@example.com';
+    for (let n = 0; n < 10; n += 1) expect((await post('/admin/jobs/session', { email, password: `guess number ${n}` })).status).toBe(401);
+    const limited = await post('/admin/jobs/session', { email, password: 'one more guess' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call(app(), 'POST', '/api/auth/signin', { body: { email, password: 'and another' } })).status).toBe(429);
+  });
+
+  it('in production without ADMIN_SESSION_SECRET, says so on the sign-in page and signs no one in (503)', async () => {
+    const page = await get('/admin/jobs/sign-in', undefined, unconfiguredUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('set <code>ADMIN_SESSION_SECRET</code>');
+    const refused = await post('/admin/jobs/session', { apiKey: 'sk_whatever' }, { base: unconfiguredUrl });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/set ADMIN_SESSION_SECRET/);
+    expectSignInRedirect(await get('/admin/jobs', undefined, unconfiguredUrl), 'the list without a secret');
+  });
+
   it('refuses a cross-origin or Origin-less action with 403 and changes nothing; a same-origin retry is audited with the admin', async () => {
     const id = await failedJob();
     const session = await signInWithKey(adminKey);
@@ -301,6 +323,14 @@ describe('the jobs dashboard in a browser', () => {
     };
 
     await withBrowser({}, async (browser) => {
+      // The dashboard runs under the pages' CSP (nonce scripts, no inline styles): any violation fails the test.
+      const violations: string[] = [];
+      await browser.exposeBinding('reportCspViolation', (_source, text: string) => void violations.push(text));
+      await browser.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          void (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${event.violatedDirective} ${event.blockedURI} at ${document.location.pathname}`);
+        });
+      });
       const page = await browser.newPage();
       await page.goto(`${app().url}/admin/jobs`);
       expect(new URL(page.url()).pathname).toBe('/admin/jobs/sign-in');
@@ -371,6 +401,7 @@ describe('the jobs dashboard in a browser', () => {
       await page.waitForURL((url) => url.pathname === '/admin/jobs/sign-in');
       await page.goto(`${app().url}/admin/jobs/metrics`);
       expect(new URL(page.url()).pathname).toBe('/admin/jobs/sign-in');
+      expect(violations).toEqual([]);
     });
     console.log(`admin dashboard screenshots:\n${shots.map((file) => `  ${file}`).join('\n')}`);
   });

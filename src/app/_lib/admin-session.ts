@@ -11,7 +11,8 @@ export const ADMIN_SESSION_COOKIE = 'signing_admin_session';
 /** A working day: long enough not to interrupt an incident, short enough that a copied cookie soon dies. */
 export const ADMIN_SESSION_SECONDS = 8 * 60 * 60;
 
-function sessionSecret(config: Config): string {
+/** The signing key, or a 503 naming the variable to set (production without ADMIN_SESSION_SECRET). */
+export function sessionSecret(config: Config): string {
   if (!config.adminSessionSecret) {
     throw new UnavailableError('The jobs dashboard is not configured: set ADMIN_SESSION_SECRET (at least 32 characters) to sign admins in');
   }

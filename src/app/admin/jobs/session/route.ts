@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { signAdminSession, sessionCookie } from '@/app/_lib/admin-session';
+import { sessionCookie, sessionSecret, signAdminSession } from '@/app/_lib/admin-session';
 import { emailField } from '@/app/_lib/fields';
 import { enforceLimits, requestAddress, type LimitCheck } from '@/app/_lib/rate-limit';
 import { SIGN_IN_PATH, withDashboardForm } from '@/app/_lib/with-dashboard-form';
@@ -24,6 +24,8 @@ const credentials = z
  * limits as POST /api/auth/signin (per client address, and per email address signed in to).
  */
 export const POST = withDashboardForm({ schema: credentials, back: () => SIGN_IN_PATH }, async ({ request, runtime, input }) => {
+  // Unconfigured is said before any credential is looked at (and before it counts against the limits).
+  sessionSecret(runtime.config);
   const checks: LimitCheck[] = [['signin-per-ip', requestAddress(request, runtime)]];
   if ('email' in input) checks.push(['signin-per-email', input.email.trim().toLowerCase()]);
   await enforceLimits(runtime, checks);
