@@ -27,7 +27,7 @@ export const POST = withDashboardForm({ schema: action, back: ({ id }: { id: str
     const result = await retryJob(context, id);
     if (result === 'not-found') throw new NotFoundError(`No job ${id}`);
     if (result === 'not-failed') throw new ConflictError(`Job ${id} is not FAILED; only failed jobs can be retried`);
-    return { location: page(id, `Job ${id} is PENDING again; its completed steps stay done.`) };
+    return { location: page(id, `Retried job ${id}: it went back to PENDING with fresh attempts; its completed steps stay done.`) };
   }
   if (input.action === 'replay') {
     const result = await replayJob(context, id);
@@ -38,5 +38,5 @@ export const POST = withDashboardForm({ schema: action, back: ({ id }: { id: str
   const { result } = await cancelJob(context, id, input.reason);
   if (result === 'not-found') throw new NotFoundError(`No job ${id}`);
   if (result === 'not-cancellable') throw new ConflictError(`Job ${id} is not PENDING; only pending jobs can be cancelled`);
-  return { location: page(id, `Job ${id} is cancelled.`) };
+  return { location: page(id, `Cancelled job ${id}.`) };
 });
