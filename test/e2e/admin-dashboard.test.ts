@@ -290,6 +290,41 @@ describe('the jobs dashboard over HTTP: list and actions', () => {
     expect(audit[2]!.data.count).toBeGreaterThanOrEqual(2);
   });
 
+  it('shows webhook deliveries and emails, read-only, filtered by status, and never an email body', async () => {
+    const session = await signInWithKey(adminKey);
+    const [webhook] = await query<{ id: string }>(
+      `insert into webhooks (owner_id, url, secret, events) values ($1, 'https://hooks.example.com/support', 'whsec_c3VwcG9ydA==', '{document.completed}') returning id`,
+      [await adminId()],
+    );
+    await query(
+      `insert into webhook_deliveries (webhook_id, event, message_id, payload, attempt, status_code, duration_ms, error)
+       values ($1, 'document.completed', 'msg_delivered', '{}', 1, 200, 12, null), ($1, 'document.completed', 'msg_refused', '{}', 2, 500, 30, 'HTTP 500'),
+              ($1, 'document.completed', 'msg_unreachable', '{}', 3, null, 10000, 'timed out after 10000 ms')`,
+      [webhook!.id],
+    );
+    const deliveries = async (filter: string) => {
+      const html = await (await get(`/admin/jobs/deliveries${filter}`, session)).text();
+      return ['msg_delivered', 'msg_refused', 'msg_unreachable'].filter((id) => html.includes(id));
+    };
+    expect(await deliveries('')).toEqual(['msg_delivered', 'msg_refused', 'msg_unreachable']);
+    expect(await deliveries('?status=ok')).toEqual(['msg_delivered']);
+    expect(await deliveries('?status=failed')).toEqual(['msg_refused', 'msg_unreachable']);
+    expect(await (await get('/admin/jobs/deliveries?status=maybe', session)).text()).toContain('status: expected one of ok, failed');
+
+    await query(
+      `insert into email_messages ("to", subject, html, text, provider, idempotency_key, status, error, sent_at)
+       values ('sent@example.com', 'Sent one', '<a href="https://x/sign/sgn_live">sign</a>', 'https://x/sign/sgn_live', 'outbox', 'support/1', 'SENT', null, now()),
+              ('failed@example.com', 'Failed one', 'body', 'body', 'resend', 'support/2', 'FAILED', 'Resend answered 422', null)`,
+    );
+    const sent = await (await get('/admin/jobs/emails?status=SENT', session)).text();
+    expect(sent).toContain('sent@example.com');
+    expect(sent).not.toContain('failed@example.com');
+    expect(sent).not.toContain('sgn_live');
+    const failed = await (await get('/admin/jobs/emails?status=FAILED', session)).text();
+    expect(failed).toContain('Resend answered 422');
+    expect(failed).not.toContain('sent@example.com');
+  });
+
   it('on Inngest, says the jobs live there and links to its dashboard, refuses job actions (409), and still shows the email log', async () => {
     const signedIn = await post('/admin/jobs/session', { apiKey: adminKey }, { base: inngestUrl });
     expect(signedIn.status).toBe(303);
