@@ -88,6 +88,8 @@ const envSchema = z
     ),
     JOBS_SIGNING_SECRET: optionalString.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
     CRON_SECRET: optionalString.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
+    /** HMAC key of the operators' dashboard session cookie; unset in production = the dashboard refuses sign-in. */
+    ADMIN_SESSION_SECRET: optionalString.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
 
     DATABASE_URL: databaseUrl,
     PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
@@ -172,6 +174,9 @@ const envSchema = z
 
 type ParsedEnv = z.infer<typeof envSchema>;
 
+/** Development and tests only: a constant every bundle of the app agrees on (a random one would differ per route). */
+const DEVELOPMENT_SESSION_SECRET = 'development-only-admin-session-secret-not-for-production';
+
 function resolveMode(env: Pick<ParsedEnv, 'JOBS_MODE' | 'VERCEL'>): 'worker' | 'serverless' {
   return env.JOBS_MODE ?? (env.VERCEL ? 'serverless' : 'worker');
 }
@@ -206,6 +211,11 @@ function toConfig(env: ParsedEnv) {
       signingSecret: env.JOBS_SIGNING_SECRET,
     },
     cronSecret: env.CRON_SECRET,
+    /**
+     * Signs the dashboard's session cookie. Outside production a fixed key stands in (the development server
+     * listens on loopback only); in production it must be set, or the dashboard says so and signs no one in.
+     */
+    adminSessionSecret: env.ADMIN_SESSION_SECRET ?? (env.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SESSION_SECRET),
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, concurrency: env.BULLMQ_CONCURRENCY },
     inngest: {
       appId: env.INNGEST_APP_ID,

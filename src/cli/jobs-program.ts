@@ -1,8 +1,9 @@
 // The commands of `npm run jobs`, over the JobInspector contract (the same one the dashboard uses). Admin actions
-// (retry, retry-failed, replay, cancel, prune) write an audit_logs row naming the actor, "cli:<os user>".
+// (retry, retry-failed, replay, cancel, prune) go through src/domain/jobs/audited-job-actions.ts, which writes the
+// audit_logs row naming the actor, "cli:<os user>".
 import { Command, Option } from 'commander';
 import type { Database } from '../db/client';
-import { writeAuditLog, type AuditType } from '../domain/audit/write-audit-log';
+import { cancelJob, pruneJobs, replayJob, retryFailedJobs, retryJob, type JobActionContext } from '../domain/jobs/audited-job-actions';
 import type { JobInspector } from '../jobs/providers/inspection';
 import { CliError, EXIT } from './cli-error';
 import { parseDurationMs, parseJobId, parseLimit, parseStatus } from './cli-options';
@@ -23,7 +24,7 @@ export function buildJobsProgram(context: JobsCliContext): Command {
   const now = context.now ?? (() => new Date());
   let session: ReturnType<JobsCliContext['connect']> | undefined;
   const connect = () => (session ??= context.connect());
-  const audit = async (type: AuditType, data: Record<string, unknown>) => writeAuditLog((await connect()).db, { type, data: { actor, ...data } });
+  const acting = async (): Promise<JobActionContext> => ({ ...(await connect()), actor: { name: actor } });
   const json = new Option('--json', 'print one JSON document on stdout');
   const output = (options: { json?: boolean }): Output => createOutput(options.json === true);
 
@@ -83,11 +84,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 job not found, 4 wrong state (e.g.
     .addOption(json)
     .action(async (id: string, options: { json?: boolean }) => {
       const jobId = parseJobId(id);
-      const { inspector } = await connect();
-      const result = await inspector.retry(jobId);
+      const result = await retryJob(await acting(), jobId);
       if (result === 'not-found') throw notFound(id);
       if (result === 'not-failed') throw new CliError(`Job ${id} is not FAILED; only failed jobs can be retried`, EXIT.wrongState, 'not-failed');
-      await audit('JOB_RETRIED', { jobId: id });
       output(options).result({ id, result }, () => `Job ${id} is PENDING again.`);
     });
 
@@ -100,10 +99,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 job not found, 4 wrong state (e.g.
     .action(async (options: { job?: string; since?: string; json?: boolean }) => {
       const createdSince = options.since === undefined ? undefined : new Date(now().getTime() - parseDurationMs(options.since, '--since'));
       const out = output(options);
-      const { inspector } = await connect();
-      const bar = out.progress('retrying', (await inspector.counts()).FAILED);
-      const { retried } = await inspector.retryFailed({ definition: options.job, createdSince }, (done) => bar.update(done)).finally(() => bar.stop());
-      await audit('JOBS_RETRIED', { count: retried, definition: options.job ?? null, createdSince: createdSince?.toISOString() ?? null });
+      const context = await acting();
+      const bar = out.progress('retrying', (await context.inspector.counts()).FAILED);
+      const { retried } = await retryFailedJobs(context, { definition: options.job, createdSince }, (done) => bar.update(done)).finally(() => bar.stop());
       out.result({ retried }, () => `Retried ${retried} failed job${retried === 1 ? '' : 's'}.`);
     });
 
@@ -113,11 +111,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 job not found, 4 wrong state (e.g.
     .addOption(json)
     .action(async (id: string, options: { json?: boolean }) => {
       const jobId = parseJobId(id);
-      const { inspector } = await connect();
-      const result = await inspector.replay(jobId);
+      const result = await replayJob(await acting(), jobId);
       if (!result.replayed && result.reason === 'not-found') throw notFound(id);
       if (!result.replayed) throw new CliError(`Job ${id} is not COMPLETED; only completed jobs can be replayed`, EXIT.wrongState, 'not-completed');
-      await audit('JOB_REPLAYED', { jobId: id, newJobId: result.jobId });
       output(options).result({ id, jobId: result.jobId }, () => `Job ${id} replayed as job ${result.jobId}.`);
     });
 
@@ -127,13 +123,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 job not found, 4 wrong state (e.g.
     .option('--reason <text>', 'why, stored with the job')
     .addOption(json)
     .action(async (id: string, options: { reason?: string; json?: boolean }) => {
-      const reason = options.reason ? `${actor}: ${options.reason}` : actor;
       const jobId = parseJobId(id);
-      const { inspector } = await connect();
-      const result = await inspector.cancel(jobId, reason);
+      const { result, reason } = await cancelJob(await acting(), jobId, options.reason);
       if (result === 'not-found') throw notFound(id);
       if (result === 'not-cancellable') throw new CliError(`Job ${id} is not PENDING; only pending jobs can be cancelled`, EXIT.wrongState, 'not-cancellable');
-      await audit('JOB_CANCELLED', { jobId: id, reason });
       output(options).result({ id, result, reason }, () => `Job ${id} cancelled (${reason}).`);
     });
 
@@ -163,11 +156,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 job not found, 4 wrong state (e.g.
     .action(async (options: { olderThan: string; json?: boolean }) => {
       const before = new Date(now().getTime() - parseDurationMs(options.olderThan, '--older-than'));
       const out = output(options);
-      const { inspector } = await connect();
-      const counts = await inspector.counts();
+      const context = await acting();
+      const counts = await context.inspector.counts();
       const bar = out.progress('pruning', counts.COMPLETED + counts.FAILED + counts.CANCELLED);
-      const { deleted } = await inspector.prune(before, (done) => bar.update(done)).finally(() => bar.stop());
-      await audit('JOBS_PRUNED', { count: deleted, before: before.toISOString() });
+      const { deleted } = await pruneJobs(context, before, (done) => bar.update(done)).finally(() => bar.stop());
       out.result({ deleted, before }, () => `Deleted ${deleted} finished job${deleted === 1 ? '' : 's'} older than ${options.olderThan}.`);
     });
 

@@ -16,3 +16,8 @@ export function latestSlot(expression: string, now: Date): Date | null {
 export function cronSlotKey(definitionId: string, slot: Date): string {
   return `cron:${definitionId}:${slot.toISOString()}`;
 }
+
+/** The first slot of `expression` after `now`, or null if it never fires again. */
+export function nextSlot(expression: string, now: Date): Date | null {
+  return new Cron(expression, { timezone: 'UTC', paused: true }).nextRun(now) ?? null;
+}

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { redisUrl } from '../helpers/services';
 import { waitFor } from '../helpers/wait-for';
-import { spawnAppProcess } from './support/app-process';
+import { createAdmin } from './support/admin';
 import { withBrowser } from './support/browser';
 import { defineConfiguration } from './support/configuration';
 import { call } from './support/user-agent';
@@ -43,13 +43,6 @@ const app = defineConfiguration('bullmq', async (setup) => {
   };
 });
 
-/** An admin made the documented way, `npm run user:create -- --admin`, against the configuration's database. */
-async function createAdmin(databaseUrl: string): Promise<string> {
-  const cli = spawnAppProcess('user-create', 'npm', ['run', '--silent', 'user:create', '--', '--email', 'admin@example.com', '--name', 'Ada Admin', '--admin'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
-  const line = await cli.waitForLine(/API key \(shown once/, 60_000);
-  await cli.exited;
-  return /(sk_\S+)/.exec(line)![1]!;
-}
 
 describeUserFlow(app);
 

@@ -36,6 +36,11 @@ export function parseJson<Schema extends z.ZodType>(text: string, schema: Schema
   } catch {
     throw new ValidationError('Invalid request', [{ path: '', message: 'body is not valid JSON' }]);
   }
+  return parseFields(value, schema);
+}
+
+/** Validates a parsed body (JSON, or a form's fields) with a zod schema, after the NUL rule; 400 naming each bad field. */
+export function parseFields<Schema extends z.ZodType>(value: unknown, schema: Schema): z.output<Schema> {
   rejectNul(value);
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError('Invalid request', zodIssues(result.error));

@@ -33,12 +33,20 @@ export function pageContentSecurityPolicy(nonce: string, options: SecurityHeader
   ].join('; ');
 }
 
+/**
+ * The operators' dashboard checks the Origin of its form posts (CSRF), and under `no-referrer` a browser sends
+ * `Origin: null` even to the same site. `same-origin` still sends nothing to other sites, and its pages carry no token.
+ */
+const SAME_ORIGIN_REFERRER_PREFIXES = ['/admin/jobs'];
+
 const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 const FRAMING_ONLY_POLICY = "frame-ancestors 'none'";
 
+const isUnder = (pathname: string, prefixes: readonly string[]) => prefixes.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+
 /** The headers every answer carries, and the CSP that fits its path (`nonce` for pages). */
 export function securityHeaders(pathname: string, nonce: string | undefined, options: SecurityHeaderOptions): Record<string, string> {
-  const csp = OWN_HTML_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))
+  const csp = isUnder(pathname, OWN_HTML_PREFIXES)
     ? FRAMING_ONLY_POLICY
     : nonce === undefined
       ? API_CONTENT_SECURITY_POLICY
@@ -47,7 +55,7 @@ export function securityHeaders(pathname: string, nonce: string | undefined, opt
     'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': isUnder(pathname, SAME_ORIGIN_REFERRER_PREFIXES) ? 'same-origin' : 'no-referrer',
     ...(options.isProduction && { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' }),
   };
 }

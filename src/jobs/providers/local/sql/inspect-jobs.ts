@@ -38,6 +38,7 @@ export interface ListQuery {
 
 // Newest first = id descending (identity ids ascend with inserts): the primary key walked backwards, stopping at
 // the limit; with status FAILED, background_jobs_failed_idx; PENDING/PROCESSING, their partial indexes.
+// The order names the table's column: a bare `id` would be the output column `id::text`, sorting "9" above "61".
 const LIST_JOBS = `
   select ${SUMMARY_COLUMNS}
     from background_jobs

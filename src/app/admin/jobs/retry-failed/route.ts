@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { adminActionContext } from '@/app/_lib/dashboard-actions';
+import { withDashboardForm } from '@/app/_lib/with-dashboard-form';
+import { retryFailedJobs } from '@/domain/jobs/audited-job-actions';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const filter = z.object({ definition: z.string().trim().min(1).max(200).optional() });
+
+
+/** POST /admin/jobs/retry-failed (form, admin session): retries every FAILED job of the list's filter; audited. */
+export const POST = withDashboardForm({ schema: filter, back: () => '/admin/jobs' }, async ({ request, runtime, input }) => {
+  const { retried } = await retryFailedJobs(await adminActionContext(request, runtime), { definition: input.definition });
+  const notice = `Retried ${retried} failed job${retried === 1 ? '' : 's'}.`;
+  return { location: `/admin/jobs?${new URLSearchParams({ ...(input.definition && { definition: input.definition }), notice })}` };
+});

@@ -1,0 +1,27 @@
+// Who may use the operators' dashboard: a user with role ADMIN, proven by an API key or by email and password.
+// Sign-in checks the credentials; every later request re-reads the user, so a demoted or deleted admin's session
+// stops working at once even though the cookie itself is still validly signed.
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { users } from '../../db/schema';
+import { ForbiddenError, UnauthorizedError } from '../errors';
+import { authenticateApiKey } from '../users/authenticate-api-key';
+import { checkPassword } from '../users/check-password';
+import type { User } from '../users/create-user';
+
+export type AdminCredentials = { apiKey: string } | { email: string; password: string };
+
+/** The admin these credentials prove: 401 when they prove no one, 403 when they prove a user who is not an admin. */
+export async function authenticateAdmin(db: Database, credentials: AdminCredentials): Promise<User> {
+  const user = 'apiKey' in credentials ? await authenticateApiKey(db, credentials.apiKey) : await checkPassword(db, credentials);
+  if (user.role !== 'ADMIN') throw new ForbiddenError('Only admins can use the jobs dashboard');
+  return user;
+}
+
+/** The admin a session names, if that user still exists and is still an admin. */
+export async function findAdmin(db: Database, userId: string): Promise<User> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) throw new UnauthorizedError('Your session has ended: sign in again');
+  if (user.role !== 'ADMIN') throw new ForbiddenError('Only admins can use the jobs dashboard');
+  return user;
+}
