@@ -16,3 +16,9 @@ export function latestSlot(expression: string, now: Date): Date | null {
 export function cronSlotKey(definitionId: string, slot: Date): string {
   return `cron:${definitionId}:${slot.toISOString()}`;
 }
+
+/** The slots of `expression` strictly after `after` and at or before `until`, oldest first, at most `max` of them. */
+export function slotsAfter(expression: string, after: Date, until: Date, max: number): Date[] {
+  const cron = new Cron(expression, { timezone: 'UTC', paused: true });
+  return cron.nextRuns(max, after).filter((slot) => slot.getTime() <= until.getTime());
+}

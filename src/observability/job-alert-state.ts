@@ -1,0 +1,43 @@
+// The durable memory of the pushed job alerts: which thresholds the last check found breached. A check records
+// what it found and learns whether that is news: `entered` when the set gains a threshold (from none, or a new one
+// besides), `recovered` when it empties, else `none`. The row lock serializes concurrent checks (two workers,
+// the cron job and /api/cron/job-alerts), so only one of them sees the change and alerts.
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { jobAlertState } from '../db/schema';
+
+export type AlertTransitionKind = 'entered' | 'recovered' | 'none';
+
+export interface AlertTransition {
+  kind: AlertTransitionKind;
+  /** The transition's number (keys its emails and webhook-id); the last one's when `none`. */
+  seq: number;
+  breaches: string[];
+  previous: string[];
+}
+
+const JOBS_ALERT_KEY = 'jobs';
+
+export async function recordBreaches(db: Database, breaches: readonly string[], now: Date): Promise<AlertTransition> {
+  return db.transaction(async (tx) => {
+    // The first check ever creates the row; every check then waits for the one before it on the row lock.
+    await tx.insert(jobAlertState).values({ key: JOBS_ALERT_KEY, changedAt: now, checkedAt: now }).onConflictDoNothing();
+    const [row] = await tx.select().from(jobAlertState).where(eq(jobAlertState.key, JOBS_ALERT_KEY)).for('update');
+    const previous = row!.breaches;
+    const kind = transitionKind(previous, breaches);
+    const changed = previous.length !== breaches.length || previous.some((name, index) => name !== breaches[index]);
+    const seq = kind === 'none' ? row!.transitions : row!.transitions + 1;
+    await tx
+      .update(jobAlertState)
+      .set({ breaches: [...breaches], transitions: seq, checkedAt: now, ...(changed && { changedAt: now }) })
+      .where(eq(jobAlertState.key, JOBS_ALERT_KEY));
+    return { kind, seq, breaches: [...breaches], previous };
+  });
+}
+
+function transitionKind(previous: readonly string[], current: readonly string[]): AlertTransitionKind {
+  if (current.some((name) => !previous.includes(name))) return 'entered';
+  if (previous.length > 0 && current.length === 0) return 'recovered';
+  // Fewer breaches than before but not none: still in breach, nothing new to say.
+  return 'none';
+}
