@@ -63,8 +63,8 @@ export function evaluateJobHealth(inputs: JobHealthInputs, thresholds: JobHealth
   const oldestMs = queue.oldestPendingAgeMs ?? 0;
   const candidates: Array<Breach & { breached: boolean }> = [
     { name: 'queue-depth', value: queue.depth, limit: thresholds.queueDepth, breached: queue.depth > thresholds.queueDepth },
-    // Reported in seconds, as the threshold is configured.
-    { name: 'oldest-pending', value: Math.round(oldestMs / 1000), limit: thresholds.oldestPendingMs / 1000, breached: oldestMs > thresholds.oldestPendingMs },
+    // In seconds, as the threshold is configured; rounded up, so a breached value always reads as over its limit.
+    { name: 'oldest-pending', value: Math.ceil(oldestMs / 1000), limit: thresholds.oldestPendingMs / 1000, breached: oldestMs > thresholds.oldestPendingMs },
     { name: 'stuck', value: queue.stuck, limit: thresholds.stuck, breached: queue.stuck > thresholds.stuck },
     { name: 'failure-rate', value: failureRate ?? 0, limit: thresholds.failureRate, breached: ratesCount && (failureRate ?? 0) > thresholds.failureRate },
     { name: 'retry-rate', value: retryRate ?? 0, limit: thresholds.retryRate, breached: ratesCount && (retryRate ?? 0) > thresholds.retryRate },

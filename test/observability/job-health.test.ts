@@ -50,7 +50,7 @@ describe('evaluateJobHealth', () => {
   it('breaches the oldest pending age above the limit, reported in seconds', () => {
     expect(names(inputs({ queue: { depth: 1, oldestPendingAgeMs: 600_000, stuck: 0 } }))).toEqual([]);
     const report = evaluateJobHealth(inputs({ queue: { depth: 1, oldestPendingAgeMs: 600_001, stuck: 0 } }), thresholds);
-    expect(report.breaches).toEqual([{ name: 'oldest-pending', value: 600, limit: 600 }]);
+    expect(report.breaches).toEqual([{ name: 'oldest-pending', value: 601, limit: 600 }]);
     expect(report.queue.oldestPendingAgeSeconds).toBe(600);
   });
 
