@@ -1,8 +1,9 @@
 // One alert check: read the job-health report, record which thresholds are breached, and on a transition
-// (entering a breach, recovering) email the admins and post the alert webhook. The job-health-alerts cron job
-// runs it with its steps (each part memoized, so a retry never alerts twice); /api/cron/job-alerts runs it now.
+// (entering a breach, recovering) email the admins and post the alert webhook, then mark the transition announced.
+// The job-health-alerts cron job runs it with its steps (each part memoized, so a retry never alerts twice);
+// /api/cron/job-alerts runs it now. A transition left unannounced is taken over by a later check (job-alert-state.ts).
 import type { JobHealthReport, JobHealthThresholds } from './job-health';
-import { recordBreaches, type AlertTransition } from './job-alert-state';
+import { markNotified, recordBreaches, type AlertTransition } from './job-alert-state';
 import { emailAdminsAboutAlert, postAlertWebhook, type JobAlertNotifyDeps, type NotifiedTransition } from './notify-job-alert';
 import { readJobHealth, type JobHealthSources } from './read-job-health';
 
@@ -47,12 +48,18 @@ export async function checkJobAlerts(deps: JobAlertDeps, run: PartRunner = runNo
   const transition = checked.transition as NotifiedTransition;
   const { emailed } = await run('email-admins', () => emailAdminsAboutAlert(deps, transition, checked.report));
   const webhook = deps.webhook;
-  if (!webhook) return { ...checked, emailed };
-  const delivery = await run('post-webhook', async () => {
-    const result = await postAlertWebhook({ ...deps, webhook }, transition, checked.report);
-    // A receiver that is down gets the alert on the job's retry; a refused address is a configuration error.
-    if (result.outcome === 'retry') throw new AlertWebhookError(`Alert webhook failed: ${result.error}`);
-    return { outcome: result.outcome, ...(result.statusCode !== undefined && { statusCode: result.statusCode }), ...(result.error && { error: result.error }) };
+  const delivery = webhook
+    ? await run('post-webhook', async () => {
+        const result = await postAlertWebhook({ ...deps, webhook }, transition, checked.report);
+        // A receiver that is down gets the alert on the job's retry (or a later check's); a refused address is a
+        // configuration error, and retrying would not change it.
+        if (result.outcome === 'retry') throw new AlertWebhookError(`Alert webhook failed: ${result.error}`);
+        return { outcome: result.outcome, ...(result.statusCode !== undefined && { statusCode: result.statusCode }), ...(result.error && { error: result.error }) };
+      })
+    : undefined;
+  await run('mark-notified', async () => {
+    await markNotified(deps.db, transition.seq);
+    return true;
   });
-  return { ...checked, emailed, webhook: delivery };
+  return { ...checked, emailed, ...(delivery && { webhook: delivery }) };
 }

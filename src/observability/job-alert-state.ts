@@ -1,8 +1,10 @@
-// The durable memory of the pushed job alerts: which thresholds the last check found breached. A check records
-// what it found and learns whether that is news: `entered` when the set gains a threshold (from none, or a new one
-// besides), `recovered` when it empties, else `none`. The row lock serializes concurrent checks (two workers,
-// the cron job and /api/cron/job-alerts), so only one of them sees the change and alerts.
-import { eq } from 'drizzle-orm';
+// The durable memory of the pushed job alerts: which thresholds the last check found breached, and whether the
+// last transition's alerts went out. A check records what it found and learns whether that is news: `entered`
+// when the set gains a threshold (from none, or a new one besides), `recovered` when it empties, else `none`. The
+// row lock serializes concurrent checks (two workers, the cron job and /api/cron/job-alerts), so only one of them
+// sees the change and alerts. A transition whose alerts never completed is handed again, once per
+// RESEND_PENDING_AFTER_MS, to one later check.
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { jobAlertState } from '../db/schema';
 
@@ -14,9 +16,17 @@ export interface AlertTransition {
   seq: number;
   breaches: string[];
   previous: string[];
+  /** This check takes over announcing an earlier transition whose alerts did not all go out. */
+  resend?: true;
 }
 
 const JOBS_ALERT_KEY = 'jobs';
+
+/**
+ * Longer than a check's own retries take (4 attempts, backoff capped well below this), so a transition still
+ * being announced by its own check is never announced by a second one at the same time.
+ */
+export const RESEND_PENDING_AFTER_MS = 10 * 60 * 1000;
 
 export async function recordBreaches(db: Database, breaches: readonly string[], now: Date): Promise<AlertTransition> {
   return db.transaction(async (tx) => {
@@ -25,14 +35,23 @@ export async function recordBreaches(db: Database, breaches: readonly string[], 
     const [row] = await tx.select().from(jobAlertState).where(eq(jobAlertState.key, JOBS_ALERT_KEY)).for('update');
     const previous = row!.breaches;
     const kind = transitionKind(previous, breaches);
-    const changed = previous.length !== breaches.length || previous.some((name, index) => name !== breaches[index]);
+    const resend = kind === 'none' && row!.notified < row!.transitions && now.getTime() - row!.changedAt.getTime() >= RESEND_PENDING_AFTER_MS;
     const seq = kind === 'none' ? row!.transitions : row!.transitions + 1;
     await tx
       .update(jobAlertState)
-      .set({ breaches: [...breaches], transitions: seq, checkedAt: now, ...(changed && { changedAt: now }) })
+      .set({ breaches: [...breaches], transitions: seq, checkedAt: now, ...((kind !== 'none' || resend) && { changedAt: now }) })
       .where(eq(jobAlertState.key, JOBS_ALERT_KEY));
+    if (resend) return { kind: breaches.length ? 'entered' : 'recovered', seq, breaches: [...breaches], previous, resend: true };
     return { kind, seq, breaches: [...breaches], previous };
   });
+}
+
+/** Every alert of transition `seq` went out. */
+export async function markNotified(db: Database, seq: number): Promise<void> {
+  await db
+    .update(jobAlertState)
+    .set({ notified: sql`greatest(${jobAlertState.notified}, ${seq})` })
+    .where(eq(jobAlertState.key, JOBS_ALERT_KEY));
 }
 
 function transitionKind(previous: readonly string[], current: readonly string[]): AlertTransitionKind {

@@ -1,7 +1,7 @@
 // The job-health-alerts cron job on the local provider and PostgreSQL, run by the provider's tick as each
 // 5-minute slot comes (the test clock moves on, no sleeping): entering a breach emails each admin once and posts
 // one Standard Webhooks-signed alert, staying in breach sends nothing, recovering sends one of each; concurrent
-// checks alert once.
+// checks alert once; an alert whose webhook failed is taken over by a later check.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/domain/users/create-user';
 import { parseEnv } from '../../src/env';
@@ -9,7 +9,8 @@ import { createJobDeps } from '../../src/jobs/definitions';
 import { jobAlertDeps, jobHealthAlerts } from '../../src/jobs/definitions/job-health-alerts';
 import { appEvents } from '../../src/jobs/events';
 import { JobRegistry } from '../../src/jobs/registry';
-import { checkJobAlerts } from '../../src/observability/check-job-alerts';
+import { AlertWebhookError, checkJobAlerts } from '../../src/observability/check-job-alerts';
+import { RESEND_PENDING_AFTER_MS } from '../../src/observability/job-alert-state';
 import { cronSchedules, type JobHealthSources } from '../../src/observability/read-job-health';
 import { generateWebhookSecret } from '../../src/webhooks/sign';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -121,6 +122,43 @@ describe('job-health-alerts on local/PostgreSQL', () => {
       expect(kinds.filter((kind) => kind === 'entered')).toHaveLength(1);
       expect(kinds.filter((kind) => kind === 'none')).toHaveLength(3);
       expect(receiver.received.length - before).toBe(1);
+    });
+  });
+
+  describe('an alert whose webhook failed', () => {
+    it('is announced again by a later check once RESEND_PENDING_AFTER_MS passed: same webhook-id, no second email', async () => {
+      await recover();
+      await checkJobAlerts(jobAlertDeps(deps));
+      const emailsBefore = (await alertEmails()).length;
+      const postsBefore = receiver.received.length;
+
+      await failSomeJobs();
+      receiver.respondWith({ status: 500 });
+      await expect(checkJobAlerts(jobAlertDeps(deps))).rejects.toThrow(AlertWebhookError);
+      expect((await alertEmails()).length - emailsBefore).toBe(2);
+      expect(receiver.received.length - postsBefore).toBe(1);
+      const failedId = receiver.received.at(-1)!.headers['webhook-id'];
+
+      // Its own check might still be retrying: nobody else announces it yet.
+      const soon = await checkJobAlerts(jobAlertDeps(deps));
+      expect(soon.checked && soon.transition.kind).toBe('none');
+      expect(receiver.received.length - postsBefore).toBe(1);
+
+      // Time passes; the scheduler keeps enqueuing the alert job's slots (so no cron slot counts as missed).
+      clock.advance(RESEND_PENDING_AFTER_MS);
+      await provider.scheduler.tick();
+      const later = await checkJobAlerts(jobAlertDeps(deps));
+      expect(later).toMatchObject({ checked: true, transition: { kind: 'entered', resend: true }, webhook: { outcome: 'delivered' } });
+      expect(receiver.received.length - postsBefore).toBe(2);
+      expect(receiver.received.at(-1)!.headers['webhook-id']).toBe(failedId);
+      expect(receiver.received.at(-1)!.verified).toBe(true);
+      expect((await alertEmails()).length - emailsBefore).toBe(2);
+
+      clock.advance(RESEND_PENDING_AFTER_MS);
+      await provider.scheduler.tick();
+      const after = await checkJobAlerts(jobAlertDeps(deps));
+      expect(after.checked && after.transition.kind).toBe('none');
+      expect(receiver.received.length - postsBefore).toBe(2);
     });
   });
 });

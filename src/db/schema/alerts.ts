@@ -12,6 +12,9 @@ export const jobAlertState = pgTable('job_alert_state', {
   breaches: text('breaches').array().notNull().default(sql`'{}'::text[]`),
   /** Counts transitions (entered, recovered): keys the alert emails and the webhook-id, so a retry resends the same. */
   transitions: bigint('transitions', { mode: 'number' }).notNull().default(0),
+  /** The last transition whose alerts all went out; behind `transitions` while one is being (or failed to be) sent. */
+  notified: bigint('notified', { mode: 'number' }).notNull().default(0),
+  /** When the last transition happened, or a check last took over announcing one that failed. */
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
   checkedAt: timestamp('checked_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,6 +1,6 @@
 // Every 5 minutes: judges the job-health thresholds (JOBS_ALERT_*) and, on entering a breach or recovering from
 // one, emails the admins and posts ALERT_WEBHOOK_URL, once per transition (src/observability/check-job-alerts.ts).
-// Its steps: `check` (report and recorded transition), `email-admins`, `post-webhook`.
+// Its steps: `check` (report and recorded transition), `email-admins`, `post-webhook`, `mark-notified`.
 import { checkJobAlerts, type PartRunner } from '../../observability/check-job-alerts';
 import { defineJob } from '../define';
 import type { JobDeps } from './deps';
