@@ -61,6 +61,9 @@ describe('/api/health/jobs and the job alerts', () => {
   it('answers 503 for a stuck job and a missed cron slot, alerts once each way, and 200 once fixed', async () => {
     // The tick enqueues every cron slot and runs the jobs (the alert job among them, finding nothing to report).
     expect((await call(app(), 'POST', '/api/cron/tick', { headers: cron })).status).toBe(200);
+    // The cron job itself ran in the built app and judged the provider the runtime built (no breach to announce).
+    const [alertJob] = await sql(`select status, result from background_jobs where job_id = 'job-health-alerts'`);
+    expect(alertJob).toMatchObject({ status: 'COMPLETED', result: { checked: true, transition: { kind: 'none' }, report: { status: 'ok' } } });
     const healthy = await call(app(), 'GET', '/api/health/jobs', { key: adminKey });
     expect(healthy.status).toBe(200);
     expect(healthy.body).toMatchObject({ status: 'ok', breaches: [], missedCron: [], queue: { stuck: 0 } });
