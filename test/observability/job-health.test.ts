@@ -1,7 +1,8 @@
 // The job-health evaluation without HTTP or a database: each threshold at, just over and (for rates) below the
-// minimum number of finished jobs, and which cron slots count as missed.
+// minimum number of finished jobs, which cron slots count as missed, and the answer for a provider without an inspector.
 import { describe, expect, it } from 'vitest';
 import { cronExpectations, evaluateJobHealth, missedCronSlots, type JobHealthInputs, type JobHealthThresholds } from '../../src/observability/job-health';
+import { readJobHealth } from '../../src/observability/read-job-health';
 
 const thresholds: JobHealthThresholds = {
   queueDepth: 100,
@@ -120,5 +121,21 @@ describe('cron expectations', () => {
   it('with no grace, expects the slot that just fired', () => {
     const [five] = cronExpectations([everyFive], new Date('2026-03-01T12:05:00Z'), 0);
     expect(five!.slots).toEqual([new Date('2026-03-01T12:05:00Z')]);
+  });
+});
+
+describe('readJobHealth without an inspector', () => {
+  it('says which provider has none, and where Inngest-like providers keep their dashboard', async () => {
+    expect(await readJobHealth({ provider: { name: 'bullmq' }, schedules: [] }, thresholds, NOW)).toEqual({
+      available: false,
+      provider: 'bullmq',
+      reason: 'The bullmq provider offers no job inspection yet',
+    });
+    expect(await readJobHealth({ provider: { name: 'inngest', externalDashboardUrl: 'https://inngest.example/apps/signing-jobs' }, schedules: [] }, thresholds, NOW)).toEqual({
+      available: false,
+      provider: 'inngest',
+      reason: 'The inngest provider keeps job state outside this app; see its dashboard',
+      dashboardUrl: 'https://inngest.example/apps/signing-jobs',
+    });
   });
 });
