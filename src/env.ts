@@ -35,6 +35,10 @@ const wholeNumber = (fallback: number, min: number, max: number) =>
 
 const positiveInt = (fallback: number, max: number) => wholeNumber(fallback, 1, max);
 
+/** A fraction from 0 to 1 (rates), e.g. 0.1 for 10 %. */
+const fraction = (fallback: number) =>
+  z.coerce.number({ error: 'expected a number from 0 to 1' }).min(0, 'expected a number from 0 to 1').max(1, 'expected a number from 0 to 1').default(fallback);
+
 const optionalString = z
   .string()
   .optional()
@@ -90,6 +94,20 @@ const envSchema = z
     CRON_SECRET: optionalString.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
     /** HMAC key of the operators' dashboard session cookie; unset in production = the dashboard refuses sign-in. */
     ADMIN_SESSION_SECRET: optionalString.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
+
+    /** /api/health/jobs and the job-health-alerts cron job: each threshold is the most that still counts as healthy. */
+    JOBS_ALERT_QUEUE_DEPTH: wholeNumber(1000, 0, 100_000_000),
+    JOBS_ALERT_OLDEST_PENDING_SECONDS: wholeNumber(600, 0, 30 * 24 * 3600),
+    JOBS_ALERT_STUCK: wholeNumber(0, 0, 1_000_000),
+    JOBS_ALERT_FAILURE_RATE: fraction(0.1),
+    JOBS_ALERT_RETRY_RATE: fraction(0.25),
+    /** Rates over fewer finished jobs than this are reported but never breach (2 jobs, 1 failed, is not 50 %). */
+    JOBS_ALERT_MIN_FINISHED: wholeNumber(20, 1, 1_000_000),
+    /** How long after a cron slot its job may still be missing before the slot counts as missed. */
+    JOBS_ALERT_CRON_GRACE_SECONDS: wholeNumber(300, 0, 7 * 24 * 3600),
+    ALERT_WEBHOOK_URL: optionalHttpUrl,
+    /** Standard Webhooks secret: `whsec_` + base64 of 24–64 random bytes. */
+    ALERT_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'expected whsec_ followed by base64 of 24 to 64 bytes').optional()),
 
     DATABASE_URL: databaseUrl,
     PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
@@ -167,6 +185,7 @@ const envSchema = z
         message: 'is refused in production (it would let any user aim webhooks at internal services); list exact targets in WEBHOOK_ALLOWED_HOSTS instead',
       });
     }
+    if (env.ALERT_WEBHOOK_URL) require('ALERT_WEBHOOK_SECRET', 'when ALERT_WEBHOOK_URL is set (alerts are signed)');
     if (env.JOBS_SERVER_DISABLED && env.ONLY_JOB_SERVER) {
       ctx.addIssue({ code: 'custom', path: ['ONLY_JOB_SERVER'], message: 'cannot be true together with JOBS_SERVER_DISABLED' });
     }
@@ -216,6 +235,19 @@ function toConfig(env: ParsedEnv) {
      * listens on loopback only); in production it must be set, or the dashboard says so and signs no one in.
      */
     adminSessionSecret: env.ADMIN_SESSION_SECRET ?? (env.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SESSION_SECRET),
+    /** What /api/health/jobs and the alert job judge, and where pushed alerts go besides the admins' inboxes. */
+    jobAlerts: {
+      thresholds: {
+        queueDepth: env.JOBS_ALERT_QUEUE_DEPTH,
+        oldestPendingMs: env.JOBS_ALERT_OLDEST_PENDING_SECONDS * 1000,
+        stuck: env.JOBS_ALERT_STUCK,
+        failureRate: env.JOBS_ALERT_FAILURE_RATE,
+        retryRate: env.JOBS_ALERT_RETRY_RATE,
+        minFinished: env.JOBS_ALERT_MIN_FINISHED,
+        cronGraceMs: env.JOBS_ALERT_CRON_GRACE_SECONDS * 1000,
+      },
+      webhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET } : undefined,
+    },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, concurrency: env.BULLMQ_CONCURRENCY },
     inngest: {
       appId: env.INNGEST_APP_ID,

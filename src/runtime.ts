@@ -11,6 +11,7 @@ import { createProvider } from './jobs/providers/create-provider';
 import type { JobProvider } from './jobs/providers/types';
 import { JobRegistry } from './jobs/registry';
 import { createLogger, type Logger } from './observability/logger';
+import { cronSchedules, type JobHealthSources } from './observability/read-job-health';
 import { createRateLimiter, type RateLimiter } from './limits/rate-limiter';
 
 export interface Runtime {
@@ -37,7 +38,9 @@ export function getRuntime(): Promise<Runtime> {
 async function createRuntime(config: Config): Promise<Runtime> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database, { isVercel: config.isVercel });
-  const registry = new JobRegistry(appEvents, appDefinitions(createJobDeps(config, database)));
+  // The alert job judges the provider built below from these definitions: it reads the sources when it runs.
+  const health: { sources?: JobHealthSources } = {};
+  const registry = new JobRegistry(appEvents, appDefinitions(createJobDeps(config, database, { jobHealthSources: () => health.sources })));
   const provider = await createProvider({
     config,
     database,
@@ -54,6 +57,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
       });
     },
   });
+  health.sources = { provider, schedules: cronSchedules(registry.cronDefinitions) };
   const limits = createRateLimiter(await rateLimitStore(config, database, logger));
   return { config, database, logger, registry, provider, jobs: new JobClient<AppEventCatalog>(registry, provider), limits };
 }

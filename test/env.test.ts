@@ -61,9 +61,27 @@ describe('parseEnv', () => {
     ['INNGEST_SIGNING_KEY', 'abc', 'expected a key starting with signkey-'],
     ['NODE_ENV', 'staging', 'expected development, production or test'],
     ['LOG_LEVEL', 'loud', 'expected fatal, error, warn, info, debug, trace or silent'],
+    ['JOBS_ALERT_FAILURE_RATE', '1.5', 'expected a number from 0 to 1'],
+    ['JOBS_ALERT_RETRY_RATE', 'often', 'expected a number from 0 to 1'],
+    ['JOBS_ALERT_QUEUE_DEPTH', '-1', 'expected at least 0'],
+    ['JOBS_ALERT_MIN_FINISHED', '0', 'expected at least 1'],
+    ['JOBS_ALERT_CRON_GRACE_SECONDS', '2.5', 'expected a whole number'],
+    ['ALERT_WEBHOOK_SECRET', 'not-a-whsec', 'expected whsec_ followed by base64 of 24 to 64 bytes'],
   ])('refuses %s=%s, naming the variable and what it accepts', (name, value, expected) => {
     const message = errorOf({ [name]: value });
     expect(message).toContain(`${name}: ${expected}`);
+  });
+
+  it('reads the job-alert thresholds with their defaults, and requires a secret with ALERT_WEBHOOK_URL', () => {
+    expect(parseEnv({}).jobAlerts).toEqual({
+      thresholds: { queueDepth: 1000, oldestPendingMs: 600_000, stuck: 0, failureRate: 0.1, retryRate: 0.25, minFinished: 20, cronGraceMs: 300_000 },
+      webhook: undefined,
+    });
+    expect(parseEnv({ JOBS_ALERT_FAILURE_RATE: '0.5', JOBS_ALERT_CRON_GRACE_SECONDS: '0' }).jobAlerts.thresholds).toMatchObject({ failureRate: 0.5, cronGraceMs: 0 });
+    expect(errorOf({ ALERT_WEBHOOK_URL: 'https://ops.example.com/alerts' })).toContain('ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URL is set');
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(parseEnv({ ALERT_WEBHOOK_URL: 'https://ops.example.com/alerts', ALERT_WEBHOOK_SECRET: secret }).jobAlerts.webhook).toEqual({ url: 'https://ops.example.com/alerts', secret });
+    expect(errorOf({ ALERT_WEBHOOK_SECRET: 'whsec_short' })).not.toContain('whsec_short');
   });
 
   it('names every bad variable in one message', () => {

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { DatabaseHandle } from '../../src/db/client';
 import { createExclusive } from '../../src/db/exclusive';
 import { createEmailTransport } from '../../src/email/transport';
+import { parseEnv } from '../../src/env';
 import type { JobDeps } from '../../src/jobs/definitions';
 import { expireRecipientsSweep } from '../../src/jobs/definitions/expire-recipients-sweep';
 import { triggerWebhook } from '../../src/jobs/definitions/trigger-webhook';
@@ -56,6 +57,8 @@ export async function measureExpirySweep(handle: DatabaseHandle, expired: number
     exclusive: createExclusive(handle),
     emailRetention: { bodyHours: 24, days: 90 },
     publicWebappUrl: 'http://localhost:3000',
+    jobAlerts: parseEnv({}).jobAlerts,
+    jobHealthSources: () => undefined,
     webhooks: { allowPrivate: false, deliveriesPerSecond: 10 },
     emailSendsPerSecond: 5,
   };

@@ -21,3 +21,9 @@ export function cronSlotKey(definitionId: string, slot: Date): string {
 export function nextSlot(expression: string, now: Date): Date | null {
   return new Cron(expression, { timezone: 'UTC', paused: true }).nextRun(now) ?? null;
 }
+
+/** The slots of `expression` strictly after `after` and at or before `until`, oldest first, at most `max` of them. */
+export function slotsAfter(expression: string, after: Date, until: Date, max: number): Date[] {
+  const cron = new Cron(expression, { timezone: 'UTC', paused: true });
+  return cron.nextRuns(max, after).filter((slot) => slot.getTime() <= until.getTime());
+}

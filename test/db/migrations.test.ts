@@ -12,6 +12,7 @@ const EXPECTED_TABLES = [
   'background_jobs',
   'documents',
   'email_messages',
+  'job_alert_state',
   'rate_limits',
   'recipients',
   'system_logs',

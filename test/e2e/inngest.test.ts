@@ -9,6 +9,7 @@ import { defineConfiguration } from './support/configuration';
 import { describeUserFlow } from './support/user-flow';
 
 const INNGEST_SIGNING_KEY = `signkey-test-${randomBytes(32).toString('hex')}`;
+const CRON_SECRET = `e2e-inngest-cron-${randomBytes(8).toString('hex')}`;
 let fake: FakeInngest;
 
 const app = defineConfiguration('inngest', async (setup) => {
@@ -21,6 +22,7 @@ const app = defineConfiguration('inngest', async (setup) => {
     INNGEST_SIGNING_KEY,
     INNGEST_EVENT_KEY: 'e2e-event-key',
     INNGEST_BASE_URL: fake.url,
+    CRON_SECRET,
   });
   fake.setAppUrl(`${url}/api/inngest`);
   const synced = await fake.sync();
@@ -54,5 +56,14 @@ describe('the Inngest endpoint in cloud mode', () => {
     expect(await putUnsignedSync(`${app().url}/api/inngest`, 'evil.example.com')).toBe(401);
     expect(fake.registrations.length).toBe(before);
     expect(fake.registrations.some((url) => url.includes('evil.example.com'))).toBe(false);
+  });
+});
+
+describe('job health on Inngest', () => {
+  it('answers /api/health/jobs with 501 naming the provider: Inngest keeps the job state', async () => {
+    const response = await fetch(`${app().url}/api/health/jobs`, { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect(response.status).toBe(501);
+    expect(await response.json()).toMatchObject({ provider: 'inngest', error: expect.stringContaining('inngest') });
+    expect((await fetch(`${app().url}/api/health/jobs`)).status).toBe(401);
   });
 });

@@ -77,6 +77,7 @@ describe('every app job through the Inngest SDK', () => {
       'email-send',
       'email-send-batch',
       'expire-recipients-sweep',
+      'job-health-alerts',
       'send-password-reset-email',
       'send-signing-email',
       'send-verification-email',
@@ -121,7 +122,7 @@ describe('every app job through the Inngest SDK', () => {
 
   it('the cron jobs run from a scheduled timer event', async () => {
     const ts = Date.parse('2026-03-01T03:00:00Z');
-    for (const id of ['expire-recipients-sweep', 'audit-cleanup', 'document-cleanup']) {
+    for (const id of ['expire-recipients-sweep', 'audit-cleanup', 'document-cleanup', 'job-health-alerts']) {
       await run(id, [{ name: 'inngest/scheduled.timer', data: { cron: 'TZ=UTC 0 3 * * *' }, ts }]);
     }
   });

@@ -69,13 +69,13 @@ describe('serverless mode', () => {
     const runtime = await getRuntime();
     expect(runtime.provider).toBeInstanceOf(LocalProvider);
     const slots = await (runtime.provider as LocalProvider).scheduler.tick();
-    expect(slots.map((slot) => slot.definitionId).sort()).toEqual(['audit-cleanup', 'document-cleanup', 'expire-recipients-sweep']);
+    expect(slots.map((slot) => slot.definitionId).sort()).toEqual(['audit-cleanup', 'document-cleanup', 'expire-recipients-sweep', 'job-health-alerts']);
     await waitFor(async () => {
       const rows = await sql().query(`select 1 from background_jobs where status = 'COMPLETED' and dedupe_key like 'cron:%'`);
-      return rows.length === 3;
-    }, { what: 'the three cron jobs to complete through self-dispatch' });
+      return rows.length === 4;
+    }, { what: 'the four cron jobs to complete through self-dispatch' });
     const attempts = await sql().query<{ attempts: number }>(`select attempts from background_jobs where dedupe_key like 'cron:%'`);
-    expect(attempts).toEqual([{ attempts: 1 }, { attempts: 1 }, { attempts: 1 }]);
+    expect(attempts).toEqual([{ attempts: 1 }, { attempts: 1 }, { attempts: 1 }, { attempts: 1 }]);
   });
 
   it('refuses a missing, forged, tampered, re-targeted or expired signature with 401, running nothing', async () => {

@@ -31,7 +31,7 @@ describe('cleanup cron jobs', () => {
 
     app.clock.advance(2 * DAY);
     const slots = await app.worker!.scheduler.tick();
-    expect(slots.map((slot) => slot.definitionId).sort()).toEqual(['audit-cleanup', 'document-cleanup', 'expire-recipients-sweep']);
+    expect(slots.map((slot) => slot.definitionId).sort()).toEqual(['audit-cleanup', 'document-cleanup', 'expire-recipients-sweep', 'job-health-alerts']);
     await app.jobsSettled();
 
     const logs = await sql(`select source, data from system_logs where source in ('audit-cleanup', 'document-cleanup') order by source`);

@@ -25,7 +25,12 @@ function authorize(request: Request, runtime: Runtime): void {
     if (runtime.config.isProduction) throw new UnavailableError('CRON_SECRET is not set; cron endpoints are disabled');
     return;
   }
+  if (!presentsCronSecret(request, secret)) throw new UnauthorizedError('Missing or wrong Authorization: Bearer <CRON_SECRET>');
+}
+
+/** Whether the request carries `Authorization: Bearer <secret>`, compared in constant time. */
+export function presentsCronSecret(request: Request, secret: string | undefined): boolean {
   const header = request.headers.get('authorization') ?? '';
   const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-  if (!presented || !secretsMatch(presented, secret)) throw new UnauthorizedError('Missing or wrong Authorization: Bearer <CRON_SECRET>');
+  return Boolean(secret && presented) && secretsMatch(presented, secret!);
 }

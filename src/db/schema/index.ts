@@ -5,3 +5,4 @@ export * from './logs';
 export * from './email';
 export * from './jobs';
 export * from './rate-limits';
+export * from './alerts';

@@ -17,6 +17,8 @@ export const users = pgTable(
   (table) => [
     uniqueIndex('users_email_key').on(table.email),
     check('users_role_check', sql`${table.role} in ('USER', 'ADMIN')`),
+    // The job-health alerts email every admin: a small partial index instead of a scan of all users.
+    index('users_admins_idx').on(table.createdAt).where(sql`${table.role} = 'ADMIN'`),
   ],
 );
 

@@ -7,3 +7,4 @@ export { recipientExpiredEmail } from './recipient-expired';
 export { signingInvitationEmail } from './signing-invitation';
 export { emailVerificationEmail } from './verify-email';
 export { webhookDisabledEmail } from './webhook-disabled';
+export { jobAlertEmail } from './job-alert';

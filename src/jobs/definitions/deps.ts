@@ -6,6 +6,7 @@ import { createExclusive, type Exclusive } from '../../db/exclusive';
 import type { EmailRetention } from '../../domain/cleanup/retention';
 import { createEmailTransport, type EmailTransport } from '../../email/transport';
 import type { BackoffOptions } from '../define';
+import type { JobHealthSources } from '../../observability/read-job-health';
 
 export interface JobDeps {
   db: Database;
@@ -20,6 +21,13 @@ export interface JobDeps {
   exclusive: Exclusive;
   /** Base of the links in emails. */
   publicWebappUrl: string;
+  /** Thresholds and webhook of the job-health alerts (JOBS_ALERT_*, ALERT_WEBHOOK_*). */
+  jobAlerts: Config['jobAlerts'];
+  /**
+   * The provider and cron schedules the alert job judges. The definitions are built before the provider exists,
+   * so the runtime fills this in once it does; until then (and in harnesses that leave it out) there is nothing to check.
+   */
+  jobHealthSources: () => JobHealthSources | undefined;
   webhooks: {
     /** WEBHOOK_ALLOW_PRIVATE: development and tests deliver to loopback receivers. */
     allowPrivate: boolean;
@@ -43,6 +51,8 @@ export function createJobDeps(config: Config, database: DatabaseHandle, override
     emailSendsPerSecond: config.email.sendsPerSecond,
     exclusive: createExclusive(database),
     publicWebappUrl: config.publicWebappUrl,
+    jobAlerts: config.jobAlerts,
+    jobHealthSources: () => undefined,
     webhooks: {
       allowPrivate: config.webhooks.allowPrivateAddresses,
       allowedHosts: config.webhooks.allowedHosts,

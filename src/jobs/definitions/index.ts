@@ -7,6 +7,7 @@ import { documentCompleted } from './document-completed';
 import { documentRejected } from './document-rejected';
 import { emailSend, emailSendBatch } from './email-send';
 import { expireRecipientsSweep } from './expire-recipients-sweep';
+import { jobHealthAlerts } from './job-health-alerts';
 import { sendPasswordResetEmail } from './send-password-reset-email';
 import { sendSigningEmail } from './send-signing-email';
 import { sendVerificationEmail } from './send-verification-email';
@@ -24,6 +25,7 @@ export function appDefinitions(deps: JobDeps): JobDefinition<never>[] {
     expireRecipientsSweep(deps),
     auditCleanup(deps),
     documentCleanup(deps),
+    jobHealthAlerts(deps),
     sendVerificationEmail(deps),
     sendPasswordResetEmail(deps),
     emailSend(deps),

@@ -5,4 +5,5 @@ export const links = {
   resetPassword: (base: string, token: string) => `${base}/reset-password/${encodeURIComponent(token)}`,
   document: (base: string, documentId: string) => `${base}/documents/${documentId}`,
   webhookSettings: (base: string) => `${base}/settings/webhooks`,
+  jobHealth: (base: string) => `${base}/api/health/jobs`,
 };

@@ -17,7 +17,7 @@ export function emailKey(jobId: string, stepId: string, part?: string): string {
  * link in the email that did arrive and make Resend refuse the key for a different body.
  */
 export async function sendEmailOnce(
-  deps: JobDeps,
+  deps: Pick<JobDeps, 'db' | 'email'>,
   key: string,
   compose: () => Promise<ComposedEmail | null> | ComposedEmail | null,
 ): Promise<SendResult | null> {
