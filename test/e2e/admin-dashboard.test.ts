@@ -241,6 +241,17 @@ describe('the jobs dashboard over HTTP', () => {
   });
 });
 
+describe('the admin session beyond the dashboard', () => {
+  it('opens /api/health/jobs for a signed-in admin; a forged or absent cookie is 401', async () => {
+    const session = await signInWithKey(adminKey);
+    const health = await get('/api/health/jobs', session);
+    expect([200, 503], await health.clone().text()).toContain(health.status);
+    expect(await health.json()).toMatchObject({ status: expect.any(String), breaches: expect.any(Array) });
+    expect((await get('/api/health/jobs', craftSession(await adminId(), Math.floor(Date.now() / 1000) + 600, 'x'.repeat(40)))).status).toBe(401);
+    expect((await get('/api/health/jobs')).status).toBe(401);
+  });
+});
+
 describe('the jobs dashboard over HTTP: list and actions', () => {
   it('filters the list by status, job and id, and pages it with a keyset cursor, newest first', async () => {
     const session = await signInWithKey(adminKey);

@@ -23,7 +23,7 @@ const app = defineConfiguration('bullmq', async (setup) => {
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
-  const { url } = await setup.startWeb({ DATABASE_URL: database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl(), REDIS_PREFIX });
+  const { url } = await setup.startWeb({ DATABASE_URL: database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl(), REDIS_PREFIX, ADMIN_SESSION_SECRET: 'e2e-bullmq-dashboard-session-secret-0123456789' });
   adminKey = await createAdmin(database.url);
   return {
     url,
@@ -83,5 +83,33 @@ describe('the BullMQ dashboard', () => {
       }
       expect(await page.title()).toContain('Signing jobs');
     });
+  });
+});
+
+describe('the /admin/jobs dashboard on BullMQ', () => {
+  it("lists BullMQ's jobs through its inspector, opens one by its <definition>/<id>, and the session opens the health check", async () => {
+    await app().settled();
+    const { url } = app();
+    const signIn = await fetch(`${url}/admin/jobs/session`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+      body: new URLSearchParams({ apiKey: adminKey }),
+    });
+    expect(signIn.status).toBe(303);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const list = await fetch(`${url}/admin/jobs?status=COMPLETED`, { headers: { cookie } });
+    expect(list.status).toBe(200);
+    // BullMQ ids hold a slash: each link carries it encoded in one path segment.
+    const links = [...(await list.text()).matchAll(/href="\/admin\/jobs\/([a-z0-9-]+%2F[^"?/]+)"/g)].map((match) => match[1]!);
+    expect(links.length).toBeGreaterThan(0);
+    const detail = await fetch(`${url}/admin/jobs/${links[0]}`, { headers: { cookie } });
+    expect(detail.status).toBe(200);
+    const html = await detail.text();
+    expect(html).toContain(decodeURIComponent(links[0]!));
+    expect(html).toContain('COMPLETED');
+    const health = await fetch(`${url}/api/health/jobs`, { headers: { cookie } });
+    expect([200, 503]).toContain(health.status);
+    expect(await health.json()).toMatchObject({ queue: { depth: expect.any(Number) } });
   });
 });

@@ -1,10 +1,12 @@
-// Guards admin surfaces (the jobs dashboard): an admin's API key, as `Authorization: Bearer <key>` or as the
-// password of HTTP Basic auth (so a browser can open the page: it prompts on the 401). Non-admins get 403.
-// Outside production the surfaces are open, so `npm run dev` shows them without setup.
+// Guards admin surfaces (bull-board, /api/health/jobs): an admin's API key, as `Authorization: Bearer <key>` or as
+// the password of HTTP Basic auth (so a browser can open the page: it prompts on the 401), or the session cookie of
+// an admin signed in to /admin/jobs. Non-admins get 403. Outside production the surfaces are open, so `npm run dev`
+// shows them without setup.
 import { ForbiddenError, UnauthorizedError } from '@/domain/errors';
 import { authenticateApiKey } from '@/domain/users/authenticate-api-key';
 import { errorResponse } from './error-response';
 import { presentedApiKey } from './presented-api-key';
+import { isSameOrigin, requestSession, sessionAdmin } from './with-dashboard-form';
 import { withRuntime, type RouteContext, type RouteHandler, type RouteParams } from './with-runtime';
 
 export function withAdmin<Params extends RouteParams = RouteParams>(handler: (context: RouteContext<Params>) => Promise<Response>): RouteHandler<Params> {
@@ -15,6 +17,13 @@ export function withAdmin<Params extends RouteParams = RouteParams>(handler: (co
 export async function refuseNonAdmin(runtime: RouteContext<RouteParams>['runtime'], request: Request): Promise<Response | undefined> {
   if (!runtime.config.isProduction) return undefined;
   try {
+    const session = request.headers.get('authorization') ? undefined : requestSession(request);
+    if (session !== undefined) {
+      // The cookie is SameSite=Strict; a state-changing request must also name this app as its Origin (CSRF).
+      if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request, runtime)) throw new ForbiddenError('Cross-origin request refused');
+      await sessionAdmin(runtime, session);
+      return undefined;
+    }
     const user = await authenticateApiKey(runtime.database.db, presentedKey(request));
     if (user.role !== 'ADMIN') throw new ForbiddenError('Admins only');
     return undefined;
@@ -24,6 +33,8 @@ export async function refuseNonAdmin(runtime: RouteContext<RouteParams>['runtime
     return response;
   }
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 function presentedKey(request: Request): string {
   const key = presentedApiKey(request.headers.get('authorization'));
