@@ -345,7 +345,8 @@ describe('the jobs dashboard over HTTP: list and actions', () => {
       expect(page.status, pathname).toBe(200);
       const html = await page.text();
       expect(html, pathname).toContain('data-testid="no-inspector"');
-      expect(html, pathname).toContain('href="https://app.inngest.com"');
+      // INNGEST_DEV without INNGEST_BASE_URL: the dev server's runs page (externalDashboardUrl).
+      expect(html, pathname).toContain('href="http://127.0.0.1:8288/runs"');
     }
     const action = await post('/admin/jobs/1/actions', { action: 'retry' }, { cookie: session, base: inngestUrl });
     expect(action.status).toBe(409);

@@ -3,7 +3,7 @@ import type { JobProvider } from '@/jobs/providers/types';
 /** What a jobs view shows when the provider keeps jobs' state elsewhere (Inngest): where to look instead. */
 export function NoInspector({ provider }: { provider: JobProvider }) {
   // Inngest's own dashboard, or one the app serves for the provider (BullMQ: bull-board), until it has an inspector.
-  const url = provider.externalDashboardUrl ?? (provider.name === 'inngest' ? 'https://app.inngest.com' : provider.dashboard?.basePath);
+  const url = provider.externalDashboardUrl ?? provider.dashboard?.basePath;
   return (
     <section className="panel" data-testid="no-inspector">
       <p>
