@@ -1,0 +1,27 @@
+// Provokes a job that fails for good through HTTP alone: the Resend stand-in refuses the next message (422, a
+// NonRetriableError in the email transport), so the verification email of a fresh sign-up fails at its first
+// attempt. Used by the Sentry tests of each configuration that has a database to look the job up in.
+import { expect } from 'vitest';
+import { failures } from '../../helpers/fake-resend';
+import { waitFor } from '../../helpers/wait-for';
+import type { E2EApp } from './configuration';
+import { call } from './user-agent';
+
+/** Signs `email` up with its verification email refused; resolves with the failed job's background_jobs id. */
+export async function failVerificationEmail(app: E2EApp, email: string): Promise<string> {
+  app.resend.failNext(failures.validation());
+  const answer = await call(app, 'POST', '/api/auth/signup', { body: { email, password: 'correct horse battery', name: 'Nora' } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  const sql = app.database!.handle.sql;
+  const row = await waitFor(
+    async () =>
+      (
+        await sql.query<{ id: string }>(
+          `select id::text as id from background_jobs where job_id = 'send-verification-email' and status = 'FAILED' and payload->>'userId' = $1`,
+          [answer.body.id],
+        )
+      )[0],
+    { what: `the verification job of ${email} to fail` },
+  );
+  return row.id;
+}
