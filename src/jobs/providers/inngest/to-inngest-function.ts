@@ -4,6 +4,7 @@
 import {
   NonRetriableError as InngestNonRetriableError,
   RetryAfterError as InngestRetryAfterError,
+  StepError,
   type Inngest,
 } from 'inngest';
 import { cronSlotKey, latestSlot } from '../../cron';
@@ -70,7 +71,9 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
           });
         } catch (error) {
           const converted = convertError(error);
-          const final = converted instanceof InngestNonRetriableError || isStepError(error) || attempt >= maxAttempts - 1;
+          // Inngest's own rule (its engine's retriability()): the last attempt, a NonRetriableError, or a step that
+          // already failed for good, replayed as a StepError (which takes the name of the step's error).
+          const final = attempt >= maxAttempts - 1 || isNonRetriable(converted) || isStepError(error);
           if (final) {
             await deps
               .onFailure({ jobId: runId, definitionId: definition.id, eventName: event.name, error: describeError(error), attempts: attempt + 1 })
@@ -120,7 +123,15 @@ function convertError(error: unknown): unknown {
   return error;
 }
 
-/** A step that already failed for good (Inngest replays its memoized error as a StepError). */
+/** By name too: the SDK checks the name, so an error from another copy of the class counts the same. */
+function isNonRetriable(error: unknown): boolean {
+  return error instanceof InngestNonRetriableError || (error instanceof Error && error.name === 'NonRetriableError');
+}
+
+/**
+ * A step that already failed for good: Inngest replays its memoized error as a StepError, whose name is the step
+ * error's own (`NonRetriableError`, `Error`), not `StepError`.
+ */
 function isStepError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'StepError';
+  return error instanceof StepError || (error instanceof Error && error.name === 'StepError');
 }
