@@ -5,9 +5,11 @@ import * as Sentry from '@sentry/nextjs';
 
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const [{ getConfig }, { initSentry }] = await Promise.all([import('./env'), import('./observability/sentry')]);
+  const [{ getConfig }, { sentryInitOptions }] = await Promise.all([import('./env'), import('./observability/sentry')]);
   const config = getConfig();
-  initSentry({ dsn: config.sentryDsn, environment: config.nodeEnv });
+  const sentry = sentryInitOptions({ dsn: config.sentryDsn, environment: config.nodeEnv });
+  // The dev server may call register() again after a reload: one client per process.
+  if (sentry && !Sentry.getClient()) Sentry.init(sentry);
   const { startWebProcess } = await import('./start-web-process');
   await startWebProcess();
 }

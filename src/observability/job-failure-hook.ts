@@ -1,6 +1,6 @@
 // Reports a job that failed for good to Sentry, once, tagged with what an operator filters by. The job core knows
 // nothing of Sentry: providers call the failure hook the runtime gives them, and the runtime calls this.
-import * as Sentry from '@sentry/nextjs';
+import * as Sentry from '@sentry/core';
 import type { FailedJobReport } from '../jobs/failure-report';
 import { isSentryEnabled } from './sentry';
 

@@ -1,7 +1,9 @@
-// Sentry, when SENTRY_DSN is set: initialized once per process (the web process from instrumentation.ts's
-// register, `npm run worker` at start). Everything else only captures through the SDK's global client, which the
-// SDK keeps on globalThis, so route and page bundles reach the client their instrumentation bundle created.
-import * as Sentry from '@sentry/nextjs';
+// Sentry, when SENTRY_DSN is set. The SDK is started once per process with these options: by @sentry/nextjs in the
+// web process (instrumentation.ts's register), by @sentry/node in `npm run worker` (plain Node, where
+// @sentry/nextjs's CommonJS entry hides most of its exports from an ES import). Everything else captures through
+// @sentry/core, the API both are built on, whose client and scopes live on globalThis: route and page bundles reach
+// the client their instrumentation bundle created, as long as every copy is the same version (package.json pins it).
+import { captureException, getClient, type Integration } from '@sentry/core';
 import { redactError } from './redact-error';
 
 export interface SentrySettings {
@@ -9,22 +11,20 @@ export interface SentrySettings {
   environment: string;
 }
 
-/** Starts the SDK; false when no DSN is configured (nothing is reported then). */
-export function initSentry(settings: SentrySettings): boolean {
-  if (!settings.dsn) return false;
-  if (Sentry.getClient()) return true;
-  Sentry.init({
+/** What both SDKs' init() take; undefined when no DSN is configured (nothing is reported then). */
+export function sentryInitOptions(settings: SentrySettings) {
+  if (!settings.dsn) return undefined;
+  return {
     dsn: settings.dsn,
     environment: settings.environment,
     // Dedupe drops an event identical to the previous one: two jobs failing with the same error would be reported
     // as one, and the second job would be invisible. Every job failure is its own event here.
-    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
-  });
-  return true;
+    integrations: (defaults: Integration[]) => defaults.filter((integration) => integration.name !== 'Dedupe'),
+  };
 }
 
 export function isSentryEnabled(): boolean {
-  return Sentry.getClient() !== undefined;
+  return getClient() !== undefined;
 }
 
 /**
@@ -32,5 +32,5 @@ export function isSentryEnabled(): boolean {
  * as for the log: a failed query's parameters and echoed values never leave the process.
  */
 export function captureRouteError(error: unknown): void {
-  if (isSentryEnabled()) Sentry.captureException(redactError(error));
+  if (isSentryEnabled()) captureException(redactError(error));
 }

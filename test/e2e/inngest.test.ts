@@ -4,14 +4,19 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { putUnsignedSync, startFakeInngest, type FakeInngest } from '../helpers/fake-inngest';
+import { startSentryReceiver, type SentryReceiver } from '../helpers/sentry-receiver';
 import { waitFor } from '../helpers/wait-for';
 import { defineConfiguration } from './support/configuration';
+import { signUpWithEmailRefused } from './support/failed-job';
 import { describeUserFlow } from './support/user-flow';
 
 const INNGEST_SIGNING_KEY = `signkey-test-${randomBytes(32).toString('hex')}`;
 let fake: FakeInngest;
+let sentry: SentryReceiver;
 
 const app = defineConfiguration('inngest', async (setup) => {
+  sentry = await startSentryReceiver();
+  setup.onClose(() => sentry.close());
   const database = await setup.database();
   fake = await startFakeInngest({ signingKey: INNGEST_SIGNING_KEY, appId: 'signing-jobs' });
   setup.onClose(() => fake.close());
@@ -21,6 +26,7 @@ const app = defineConfiguration('inngest', async (setup) => {
     INNGEST_SIGNING_KEY,
     INNGEST_EVENT_KEY: 'e2e-event-key',
     INNGEST_BASE_URL: fake.url,
+    SENTRY_DSN: sentry.dsn,
   });
   fake.setAppUrl(`${url}/api/inngest`);
   const synced = await fake.sync();
@@ -54,5 +60,21 @@ describe('the Inngest endpoint in cloud mode', () => {
     expect(await putUnsignedSync(`${app().url}/api/inngest`, 'evil.example.com')).toBe(401);
     expect(fake.registrations.length).toBe(before);
     expect(fake.registrations.some((url) => url.includes('evil.example.com'))).toBe(false);
+  });
+});
+
+describe('Sentry on Inngest', () => {
+  it('a run that failed for good is one event from @inngest/middleware-sentry, carrying our job tags', async () => {
+    await app().settled();
+    const userId = await signUpWithEmailRefused(app(), 'inngest-sentry@example.com');
+    const run = await waitFor(
+      () => fake.runs.find((candidate) => candidate.fnId === 'signing-jobs-send-verification-email' && candidate.status === 'FAILED' && JSON.stringify(fake.events.find((event) => event.id === candidate.eventId)?.data ?? {}).includes(userId)),
+      { what: 'the verification run to fail' },
+    );
+    const ofRun = () => sentry.events().filter((event) => event.tags?.['inngest.run.id'] === run.runId || event.tags?.['job.id'] === run.runId);
+    await waitFor(() => ofRun().length > 0, { what: `the Sentry event of run ${run.runId}` });
+    await app().settled();
+    expect(ofRun()).toHaveLength(1);
+    expect(ofRun()[0]!.tags).toMatchObject({ 'job.id': run.runId, 'job.definition': 'send-verification-email', 'job.attempt': '1', 'job.provider': 'inngest', 'inngest.run.id': run.runId });
   });
 });
