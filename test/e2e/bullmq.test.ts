@@ -4,18 +4,23 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { startSentryReceiver, type SentryReceiver } from '../helpers/sentry-receiver';
 import { redisUrl } from '../helpers/services';
 import { waitFor } from '../helpers/wait-for';
 import { spawnAppProcess } from './support/app-process';
 import { withBrowser } from './support/browser';
 import { defineConfiguration } from './support/configuration';
+import { sentryEventsOfFailedJob } from './support/failed-job';
 import { call } from './support/user-agent';
 import { describeUserFlow } from './support/user-flow';
 
 const REDIS_PREFIX = `e2e-${randomBytes(4).toString('hex')}`;
 let adminKey = '';
+let sentry: SentryReceiver;
 
 const app = defineConfiguration('bullmq', async (setup) => {
+  sentry = await startSentryReceiver();
+  setup.onClose(() => sentry.close());
   const database = await setup.database();
   const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
   setup.onClose(async () => {
@@ -23,7 +28,7 @@ const app = defineConfiguration('bullmq', async (setup) => {
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
-  const { url } = await setup.startWeb({ DATABASE_URL: database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl(), REDIS_PREFIX });
+  const { url } = await setup.startWeb({ DATABASE_URL: database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl(), REDIS_PREFIX, SENTRY_DSN: sentry.dsn });
   adminKey = await createAdmin(database.url);
   return {
     url,
@@ -90,5 +95,13 @@ describe('the BullMQ dashboard', () => {
       }
       expect(await page.title()).toContain('Signing jobs');
     });
+  });
+});
+
+describe('Sentry on BullMQ', () => {
+  it('reports a job that failed for good once, tagged with its anchor row id', async () => {
+    const { events } = await sentryEventsOfFailedJob(app(), sentry, 'bullmq-sentry@example.com');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tags).toMatchObject({ 'job.definition': 'send-verification-email', 'job.attempt': '1', 'job.provider': 'bullmq' });
   });
 });

@@ -3,9 +3,8 @@
 // Both have SENTRY_DSN: a job that fails for good in the worker process is reported from there.
 import { describe, expect, it } from 'vitest';
 import { startSentryReceiver, type SentryReceiver } from '../helpers/sentry-receiver';
-import { waitFor } from '../helpers/wait-for';
 import { localJobsSettled, defineConfiguration } from './support/configuration';
-import { failVerificationEmail } from './support/failed-job';
+import { sentryEventsOfFailedJob } from './support/failed-job';
 import { describeUserFlow } from './support/user-flow';
 
 let sentry: SentryReceiver;
@@ -24,12 +23,8 @@ describeUserFlow(app);
 
 describe('Sentry from npm run worker', () => {
   it('reports a job that failed for good in the worker process once, with its tags', async () => {
-    await app().settled();
-    const jobId = await failVerificationEmail(app(), 'worker-sentry@example.com');
-    const ofJob = () => sentry.events().filter((event) => event.tags?.['job.id'] === jobId);
-    await waitFor(() => ofJob().length > 0, { what: `the Sentry event of job ${jobId}` });
-    await app().settled();
-    expect(ofJob()).toHaveLength(1);
-    expect(ofJob()[0]!.tags).toMatchObject({ 'job.definition': 'send-verification-email', 'job.attempt': '1', 'job.provider': 'local' });
+    const { events } = await sentryEventsOfFailedJob(app(), sentry, 'worker-sentry@example.com');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tags).toMatchObject({ 'job.definition': 'send-verification-email', 'job.attempt': '1', 'job.provider': 'local' });
   });
 });

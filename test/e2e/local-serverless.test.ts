@@ -4,10 +4,9 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/database';
 import { startSentryReceiver, type SentryReceiver } from '../helpers/sentry-receiver';
-import { waitFor } from '../helpers/wait-for';
 import { freePort, type AppProcess } from './support/app-process';
 import { defineConfiguration, localJobsSettled } from './support/configuration';
-import { failVerificationEmail } from './support/failed-job';
+import { sentryEventsOfFailedJob } from './support/failed-job';
 import { call, emails, waitForEmails } from './support/user-agent';
 import { describeUserFlow } from './support/user-flow';
 
@@ -49,13 +48,9 @@ const tampered = (signature: string) => signature.slice(0, -1) + (signature.ends
 
 describe('serverless mode', () => {
   it('reports a job that failed for good in /api/jobs/run to Sentry once, with its tags', async () => {
-    await app().settled();
-    const jobId = await failVerificationEmail(app(), 'serverless-sentry@example.com');
-    const ofJob = () => sentry!.events().filter((event) => event.tags?.['job.id'] === jobId);
-    await waitFor(() => ofJob().length > 0, { what: `the Sentry event of job ${jobId}` });
-    await app().settled();
-    expect(ofJob()).toHaveLength(1);
-    expect(ofJob()[0]!.tags).toMatchObject({ 'job.definition': 'send-verification-email', 'job.attempt': '1', 'job.provider': 'local' });
+    const { events } = await sentryEventsOfFailedJob(app(), sentry!, 'serverless-sentry@example.com');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tags).toMatchObject({ 'job.definition': 'send-verification-email', 'job.attempt': '1', 'job.provider': 'local' });
   });
 
   it('runs a job whose self-dispatch was refused on the next /api/cron/tick', async () => {

@@ -3,6 +3,7 @@
 // attempt. Used by the Sentry tests of several configurations.
 import { expect } from 'vitest';
 import { failures } from '../../helpers/fake-resend';
+import type { SentryEvent, SentryReceiver } from '../../helpers/sentry-receiver';
 import { waitFor } from '../../helpers/wait-for';
 import type { E2EApp } from './configuration';
 import { call } from './user-agent';
@@ -30,4 +31,17 @@ export async function failVerificationEmail(app: E2EApp, email: string): Promise
     { what: `the verification job of ${email} to fail` },
   );
   return row.id;
+}
+
+/**
+ * Fails one verification job (on a configuration with its jobs in the database) and resolves, once its event has
+ * arrived and the app has settled, with every Sentry event tagged with the job's id: exactly one, if all is well.
+ */
+export async function sentryEventsOfFailedJob(app: E2EApp, sentry: SentryReceiver, email: string): Promise<{ jobId: string; events: SentryEvent[] }> {
+  await app.settled();
+  const jobId = await failVerificationEmail(app, email);
+  const ofJob = () => sentry.events().filter((event) => event.tags?.['job.id'] === jobId);
+  await waitFor(() => ofJob().length > 0, { what: `the Sentry event of job ${jobId}` });
+  await app.settled();
+  return { jobId, events: ofJob() };
 }
