@@ -5,6 +5,8 @@ const nextConfig = {
     '@electric-sql/pglite',
     'pg',
     'pino',
+    // Loaded beside pino for development's readable lines; a bundle would cut it from its own dependencies.
+    'pino-pretty',
     'bullmq',
     'ioredis',
     // Its Drizzle store loads drizzle-orm with a computed import(), which a bundle cannot resolve.

@@ -138,7 +138,10 @@ const envSchema = z
     EMAIL_SEND_PER_SECOND: positiveInt(5, 1000),
     /** Delivery attempts per second to any one webhook endpoint (trigger-webhook's throttle, keyed by endpoint). */
     WEBHOOK_DELIVERIES_PER_SECOND: positiveInt(10, 1000),
-    SENTRY_DSN: optionalHttpUrl,
+    /** A Sentry DSN, `https://<public key>@<host>/<project id>`; what the SDK would silently ignore is refused here. */
+    SENTRY_DSN: optionalHttpUrl.refine((value) => value === undefined || isSentryDsn(value), {
+      message: 'expected a Sentry DSN: https://<public key>@<host>/<project id>',
+    }),
     /**
      * How many proxies in front of the app append to X-Forwarded-For: `false`/0 (default; 1 on Vercel, whose edge
      * overwrites the header) = the header is ignored and limits count the socket's peer; `true` = 1.
@@ -316,4 +319,10 @@ export function getConfig(): Config {
 /** Forgets the cached config so the next getConfig() reads process.env again (tests change it between cases). */
 export function resetConfig(): void {
   cached = undefined;
+}
+
+/** What the Sentry SDK parses as a DSN: a public key as the user name and a project id as the last path segment. */
+function isSentryDsn(value: string): boolean {
+  const url = new URL(value);
+  return url.username !== '' && /^\/(?:[^/]+\/)*\d+$/.test(url.pathname);
 }

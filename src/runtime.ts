@@ -10,6 +10,8 @@ import { appEvents, type AppEventCatalog } from './jobs/events';
 import { createProvider } from './jobs/providers/create-provider';
 import type { JobProvider } from './jobs/providers/types';
 import { JobRegistry } from './jobs/registry';
+import { SentryMiddleware } from '@inngest/middleware-sentry';
+import { reportJobFailureToSentry } from './observability/job-failure-hook';
 import { createLogger, type Logger } from './observability/logger';
 import { cronSchedules, type JobHealthSources } from './observability/read-job-health';
 import { createRateLimiter, type RateLimiter } from './limits/rate-limiter';
@@ -36,7 +38,7 @@ export function getRuntime(): Promise<Runtime> {
 }
 
 async function createRuntime(config: Config): Promise<Runtime> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { pretty: config.nodeEnv === 'development' });
   const database = await openDatabase(config.database, { isVercel: config.isVercel });
   // The alert job judges the provider built below from these definitions: it reads the sources when it runs.
   const health: { sources?: JobHealthSources } = {};
@@ -47,8 +49,11 @@ async function createRuntime(config: Config): Promise<Runtime> {
     registry,
     logger,
     waitUntil,
+    // With Sentry on, Inngest's runs report through its middleware (the hook below only tags them).
+    inngestMiddleware: config.sentryDsn ? [SentryMiddleware] : [],
     onFailure: async (report) => {
       logger.error(report, 'job failed for good');
+      await reportJobFailureToSentry(report, config.jobs.provider);
       await writeSystemLog(database.db, {
         level: 'error',
         source: 'jobs',

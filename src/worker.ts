@@ -5,12 +5,15 @@
 import { createServer } from 'node:http';
 import { checkHealth } from './domain/health';
 import { getConfig } from './env';
+import { sentryInitOptions } from './observability/sentry';
 import { waitForSchema } from './ensure-schema';
 import { setProcessRole } from './process-role';
 import { getRuntime, type Runtime } from './runtime';
 import { installShutdownHandlers, shutdownSignal } from './shutdown';
 
 const config = getConfig();
+const sentry = sentryInitOptions({ dsn: config.sentryDsn, environment: config.nodeEnv });
+if (sentry) (await import('@sentry/node')).init(sentry);
 if (config.database.kind === 'embedded') {
   console.warn(
     'npm run worker: no DATABASE_URL, so this worker uses its own embedded database in ' +

@@ -149,4 +149,16 @@ describe('parseEnv', () => {
     expect(parseEnv({ VERCEL: '1', DATABASE_URL: 'postgres://db/app', JOBS_PROVIDER: 'inngest', INNGEST_DEV: '1', TRUST_PROXY: 'false' }).trustedProxies).toBe(0);
     expect(errorOf({ TRUST_PROXY: 'yes' })).toContain('TRUST_PROXY');
   });
+
+  it('reads SENTRY_DSN as a Sentry DSN (unset or empty = off) and refuses a URL the SDK could not use, without echoing it', () => {
+    expect(parseEnv({}).sentryDsn).toBeUndefined();
+    expect(parseEnv({ SENTRY_DSN: '' }).sentryDsn).toBeUndefined();
+    expect(parseEnv({ SENTRY_DSN: 'https://abc123@o1.ingest.sentry.io/4507' }).sentryDsn).toBe('https://abc123@o1.ingest.sentry.io/4507');
+    expect(parseEnv({ SENTRY_DSN: 'http://public@127.0.0.1:9000/1' }).sentryDsn).toBe('http://public@127.0.0.1:9000/1');
+    for (const bad of ['https://o1.ingest.sentry.io/4507', 'https://key@o1.ingest.sentry.io/', 'https://key@o1.ingest.sentry.io/project', 'not a url']) {
+      const message = errorOf({ SENTRY_DSN: bad });
+      expect(message).toContain('SENTRY_DSN');
+      expect(message).not.toContain(bad);
+    }
+  });
 });

@@ -6,7 +6,8 @@ import type { JobDefinition, StepTools } from './define';
 import { toMilliseconds } from './duration';
 import { hasErrorCode, NonRetriableError, type RetryAfterError } from './errors';
 import type { JobEvent } from './event-type';
-import { lazyChild, type JobLogger } from './logger';
+import type { JobLogger } from './logger';
+import { runInStep, runWithJobContext } from './log-context';
 import { redactError } from '../observability/redact-error';
 
 export type Memo = { status: 'COMPLETED'; output: unknown } | { status: 'FAILED'; error: string };
@@ -81,7 +82,7 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
       const startedAt = now();
       try {
         // A JSON round trip: the first run returns exactly what a memoized replay would.
-        output = toJson(await fn());
+        output = toJson(await runInStep(id, fn));
       } catch (error) {
         await memos.save(id, { status: 'FAILED', error: describeError(error) }, since(startedAt));
         throw error;
@@ -102,33 +103,37 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
       if (memo) return memo.output as { ids: string[] };
       const list = Array.isArray(events) ? events : [events];
       const startedAt = now();
-      const ids = await input.dispatch(list, `step:${input.jobId}:${id}`);
+      const ids = await runInStep(id, () => input.dispatch(list, `step:${input.jobId}:${id}`));
       const output = { ids };
       await memos.save(id, { status: 'COMPLETED', output }, since(startedAt));
       return output;
     },
   };
 
-  const logger = lazyChild(input.logger, { jobId: input.jobId, job: definition.id, attempt: input.attempt });
-  try {
-    const output = await definition.handler({ event: input.event, step, attempt: input.attempt, jobId: input.jobId, logger });
-    return { kind: 'completed', output: toJson(output) };
-  } catch (error) {
-    if (error instanceof SleepSignal) return { kind: 'sleep', until: error.until };
-    if (error instanceof LeaseLostError) return { kind: 'lease-lost' };
-    const description = describeError(error);
-    const attemptsMade = input.attempt + 1;
-    if (hasErrorCode(error, 'NON_RETRIABLE') || attemptsMade >= input.maxAttempts) {
-      logger.error({ err: error }, 'job failed');
-      return { kind: 'failed', error: description };
+  // No child bindings: the job's context (log-context.ts) puts jobId, definition, attempt and step on every line.
+  const { logger } = input;
+  const context = { jobId: input.jobId, definition: definition.id, attempt: input.attempt };
+  return runWithJobContext(context, async (): Promise<ExecuteOutcome> => {
+    try {
+      const output = await definition.handler({ event: input.event, step, attempt: input.attempt, jobId: input.jobId, logger });
+      return { kind: 'completed', output: toJson(output) };
+    } catch (error) {
+      if (error instanceof SleepSignal) return { kind: 'sleep', until: error.until };
+      if (error instanceof LeaseLostError) return { kind: 'lease-lost' };
+      const description = describeError(error);
+      const attemptsMade = input.attempt + 1;
+      if (hasErrorCode(error, 'NON_RETRIABLE') || attemptsMade >= input.maxAttempts) {
+        logger.error({ err: error }, 'job failed');
+        return { kind: 'failed', error: description };
+      }
+      const at =
+        hasErrorCode(error, 'RETRY_AFTER')
+          ? (error as RetryAfterError).retryAt
+          : new Date(now().getTime() + backoffDelayMs(attemptsMade, definition.backoff, input.random));
+      logger.warn({ err: error, retryAt: at.toISOString() }, 'job attempt failed; will retry');
+      return { kind: 'retry', error: description, at };
     }
-    const at =
-      hasErrorCode(error, 'RETRY_AFTER')
-        ? (error as RetryAfterError).retryAt
-        : new Date(now().getTime() + backoffDelayMs(attemptsMade, definition.backoff, input.random));
-    logger.warn({ err: error, retryAt: at.toISOString() }, 'job attempt failed; will retry');
-    return { kind: 'retry', error: description, at };
-  }
+  });
 }
 
 /** What a value becomes once stored as a memo and read back: every provider hands steps' results through this. */

@@ -40,15 +40,21 @@ describe.each(TARGETS)('conformance: %s', (target) => {
     ]);
   });
 
-  it('fails a NonRetriableError at once and reports it', async () => {
+  // Thrown in the handler, or inside a step (on Inngest the handler then sees the step's replayed StepError).
+  it.each([
+    { where: 'in the handler', definitionId: 'non-retriable', message: 'NonRetriableError: the input can never work' },
+    { where: 'inside a step', definitionId: 'non-retriable-step', message: 'the step can never work' },
+  ])('fails a NonRetriableError thrown $where at once and reports it', async ({ definitionId, message }) => {
     const k = key();
-    const { ids } = await harness.client.dispatch({ name: 'test/non-retriable', data: { key: k } });
+    const { ids } = await harness.client.dispatch({ name: `test/${definitionId}`, data: { key: k } });
     const job = await harness.waitForStatus(ids[0]!, 'FAILED');
     expect(job.attempts).toBe(1);
-    expect(job.last_error).toContain('NonRetriableError: the input can never work');
-    expect(record.attempts.get(k)).toEqual([0]);
+    expect(job.last_error).toContain(message);
+    // Inngest calls the handler again to replay the failed step: the same attempt, seen twice.
+    expect(new Set(record.attempts.get(k))).toEqual(new Set([0]));
     const rowId = await harness.rowId(ids[0]!);
-    await waitFor(() => harness.failures.find((failure) => failure.jobId === rowId));
+    const report = await waitFor(() => harness.failures.find((failure) => failure.jobId === rowId), { what: 'the failure report' });
+    expect(report).toMatchObject({ definitionId, attempts: 1 });
   });
 
   it('fails an always-failing job after exactly 4 attempts with its error and stack stored', async () => {

@@ -4,18 +4,23 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { startSentryReceiver, type SentryReceiver } from '../helpers/sentry-receiver';
 import { redisUrl } from '../helpers/services';
 import { waitFor } from '../helpers/wait-for';
 import { createAdmin } from './support/admin';
 import { withBrowser } from './support/browser';
 import { defineConfiguration } from './support/configuration';
+import { sentryEventsOfFailedJob } from './support/failed-job';
 import { call } from './support/user-agent';
 import { describeUserFlow } from './support/user-flow';
 
 const REDIS_PREFIX = `e2e-${randomBytes(4).toString('hex')}`;
 let adminKey = '';
+let sentry: SentryReceiver;
 
 const app = defineConfiguration('bullmq', async (setup) => {
+  sentry = await startSentryReceiver();
+  setup.onClose(() => sentry.close());
   const database = await setup.database();
   const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
   setup.onClose(async () => {
@@ -23,7 +28,14 @@ const app = defineConfiguration('bullmq', async (setup) => {
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
-  const { url } = await setup.startWeb({ DATABASE_URL: database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl(), REDIS_PREFIX, ADMIN_SESSION_SECRET: 'e2e-bullmq-dashboard-session-secret-0123456789' });
+  const { url } = await setup.startWeb({
+    DATABASE_URL: database.url,
+    JOBS_PROVIDER: 'bullmq',
+    REDIS_URL: redisUrl(),
+    REDIS_PREFIX,
+    SENTRY_DSN: sentry.dsn,
+    ADMIN_SESSION_SECRET: 'e2e-bullmq-dashboard-session-secret-0123456789',
+  });
   adminKey = await createAdmin(database.url);
   return {
     url,
@@ -111,5 +123,13 @@ describe('the /admin/jobs dashboard on BullMQ', () => {
     const health = await fetch(`${url}/api/health/jobs`, { headers: { cookie } });
     expect([200, 503]).toContain(health.status);
     expect(await health.json()).toMatchObject({ queue: { depth: expect.any(Number) } });
+  });
+});
+
+describe('Sentry on BullMQ', () => {
+  it('reports a job that failed for good once, tagged with its anchor row id', async () => {
+    const { events } = await sentryEventsOfFailedJob(app(), sentry, 'bullmq-sentry@example.com');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tags).toMatchObject({ 'job.definition': 'send-verification-email', 'job.attempt': '1', 'job.provider': 'bullmq' });
   });
 });

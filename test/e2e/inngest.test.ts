@@ -4,15 +4,20 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { putUnsignedSync, startFakeInngest, type FakeInngest } from '../helpers/fake-inngest';
+import { startSentryReceiver, type SentryReceiver } from '../helpers/sentry-receiver';
 import { waitFor } from '../helpers/wait-for';
 import { defineConfiguration } from './support/configuration';
+import { signUpWithEmailRefused } from './support/failed-job';
 import { describeUserFlow } from './support/user-flow';
 
 const INNGEST_SIGNING_KEY = `signkey-test-${randomBytes(32).toString('hex')}`;
 const CRON_SECRET = `e2e-inngest-cron-${randomBytes(8).toString('hex')}`;
 let fake: FakeInngest;
+let sentry: SentryReceiver;
 
 const app = defineConfiguration('inngest', async (setup) => {
+  sentry = await startSentryReceiver();
+  setup.onClose(() => sentry.close());
   const database = await setup.database();
   fake = await startFakeInngest({ signingKey: INNGEST_SIGNING_KEY, appId: 'signing-jobs' });
   setup.onClose(() => fake.close());
@@ -23,6 +28,7 @@ const app = defineConfiguration('inngest', async (setup) => {
     INNGEST_EVENT_KEY: 'e2e-event-key',
     INNGEST_BASE_URL: fake.url,
     CRON_SECRET,
+    SENTRY_DSN: sentry.dsn,
   });
   fake.setAppUrl(`${url}/api/inngest`);
   const synced = await fake.sync();
@@ -65,5 +71,21 @@ describe('job health on Inngest', () => {
     expect(response.status).toBe(501);
     expect(await response.json()).toMatchObject({ provider: 'inngest', error: expect.stringContaining('inngest') });
     expect((await fetch(`${app().url}/api/health/jobs`)).status).toBe(401);
+  });
+});
+
+describe('Sentry on Inngest', () => {
+  it('a run that failed for good is one event from @inngest/middleware-sentry, carrying our job tags', async () => {
+    await app().settled();
+    const userId = await signUpWithEmailRefused(app(), 'inngest-sentry@example.com');
+    const run = await waitFor(
+      () => fake.runs.find((candidate) => candidate.fnId === 'signing-jobs-send-verification-email' && candidate.status === 'FAILED' && JSON.stringify(fake.events.find((event) => event.id === candidate.eventId)?.data ?? {}).includes(userId)),
+      { what: 'the verification run to fail' },
+    );
+    const ofRun = () => sentry.events().filter((event) => event.tags?.['inngest.run.id'] === run.runId || event.tags?.['job.id'] === run.runId);
+    await waitFor(() => ofRun().length > 0, { what: `the Sentry event of run ${run.runId}` });
+    await app().settled();
+    expect(ofRun()).toHaveLength(1);
+    expect(ofRun()[0]!.tags).toMatchObject({ 'job.id': run.runId, 'job.definition': 'send-verification-email', 'job.attempt': '1', 'job.provider': 'inngest', 'inngest.run.id': run.runId });
   });
 });

@@ -3,8 +3,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/database';
+import { startSentryReceiver, type SentryReceiver } from '../helpers/sentry-receiver';
 import { freePort, type AppProcess } from './support/app-process';
 import { defineConfiguration, localJobsSettled } from './support/configuration';
+import { sentryEventsOfFailedJob } from './support/failed-job';
 import { call, emails, waitForEmails } from './support/user-agent';
 import { describeUserFlow } from './support/user-flow';
 
@@ -13,6 +15,7 @@ const CRON_SECRET = 'e2e-cron-secret-0123456789';
 
 const serverlessEnv = (database: TestDatabase, internalUrl: string) => ({
   DATABASE_URL: database.url,
+  SENTRY_DSN: sentry!.dsn,
   JOBS_MODE: 'serverless',
   JOBS_SIGNING_SECRET,
   CRON_SECRET,
@@ -21,7 +24,11 @@ const serverlessEnv = (database: TestDatabase, internalUrl: string) => ({
 
 let startWeb: (env: (url: string) => Record<string, string>, name: string) => Promise<{ url: string; process: AppProcess }>;
 
+let sentry: SentryReceiver | undefined;
+
 const app = defineConfiguration('local-serverless', async (setup) => {
+  sentry = await startSentryReceiver();
+  setup.onClose(() => sentry!.close());
   const database = await setup.database();
   startWeb = setup.startWeb;
   const { url } = await setup.startWeb((own) => serverlessEnv(database, own));
@@ -40,6 +47,12 @@ function sign(body: string, now = new Date()): string {
 const tampered = (signature: string) => signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0');
 
 describe('serverless mode', () => {
+  it('reports a job that failed for good in /api/jobs/run to Sentry once, with its tags', async () => {
+    const { events } = await sentryEventsOfFailedJob(app(), sentry!, 'serverless-sentry@example.com');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tags).toMatchObject({ 'job.definition': 'send-verification-email', 'job.attempt': '1', 'job.provider': 'local' });
+  });
+
   it('runs a job whose self-dispatch was refused on the next /api/cron/tick', async () => {
     const database = app().database!;
     // A second web process on the same database whose self-dispatch goes to a port nothing listens on.

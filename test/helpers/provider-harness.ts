@@ -11,8 +11,8 @@ import { BullmqProvider } from '../../src/jobs/providers/bullmq/bullmq-provider'
 import { anchorKey } from '../../src/jobs/providers/bullmq/anchor';
 import type { FailedJobReport } from '../../src/jobs/failure-report';
 import type { JobProvider } from '../../src/jobs/providers/types';
-import { silentLogger } from '../../src/jobs/logger';
-import { InngestProvider } from '../../src/jobs/providers/inngest/inngest-provider';
+import { silentLogger, type JobLogger } from '../../src/jobs/logger';
+import { InngestProvider, type InngestProviderOptions } from '../../src/jobs/providers/inngest/inngest-provider';
 import { startFakeInngest } from './fake-inngest';
 import { startRouteServer } from './route-server';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -52,19 +52,32 @@ export interface ProviderHarness {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /** Called with each failure report after it is recorded (the app's Sentry hook, say). */
+  onFailure?(report: FailedJobReport): Promise<void>;
+  /** Inngest client middleware (e.g. @inngest/middleware-sentry); other targets ignore it. */
+  inngestMiddleware?: InngestProviderOptions['middleware'];
+  /** The provider's logger; silent by default. */
+  logger?: JobLogger;
+}
+
 export async function createProviderHarness(
   target: Target,
   events: readonly EventType[],
   definitions: readonly JobDefinition<never>[],
+  options: HarnessOptions = {},
 ): Promise<ProviderHarness> {
   const database = await createTestDatabase(target === 'local-pglite' ? 'pglite' : 'postgres');
   const registry = new JobRegistry(events, definitions);
   const failures: FailedJobReport[] = [];
-  const onFailure = async (report: FailedJobReport) => void failures.push(report);
+  const onFailure = async (report: FailedJobReport) => {
+    failures.push(report);
+    await options.onFailure?.(report);
+  };
   const sql = database.handle.sql;
   const prefix = `test-${randomBytes(4).toString('hex')}`;
 
-  if (target === 'inngest') return createInngestHarness(database, registry, failures, onFailure);
+  if (target === 'inngest') return createInngestHarness(database, registry, failures, onFailure, options);
   const provider: JobProvider =
     target === 'bullmq'
       ? new BullmqProvider({
@@ -73,7 +86,7 @@ export async function createProviderHarness(
           concurrency: 10,
           database: database.handle,
           registry,
-          logger: silentLogger,
+          logger: options.logger ?? silentLogger,
           onFailure,
           lockDurationMs: 2000,
           retentionDays: 1,
@@ -86,7 +99,7 @@ export async function createProviderHarness(
           leaseMs: 2000,
           pollIntervalMs: 100,
           retentionDays: 7,
-          logger: silentLogger,
+          logger: options.logger ?? silentLogger,
           onFailure,
         });
 
@@ -180,6 +193,7 @@ async function createInngestHarness(
   registry: JobRegistry,
   failures: FailedJobReport[],
   onFailure: (report: FailedJobReport) => Promise<void>,
+  options: HarnessOptions,
 ): Promise<ProviderHarness> {
   const appId = 'conformance';
   const fake = await startFakeInngest({ signingKey: INNGEST_SIGNING_KEY, appId });
@@ -195,8 +209,9 @@ async function createInngestHarness(
     isDev: false,
     serveOrigin: server.url,
     registry,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     onFailure,
+    middleware: options.inngestMiddleware,
   });
   served.endpoint = provider.inngestEndpoint;
   fake.setAppUrl(`${server.url}/api/inngest`);

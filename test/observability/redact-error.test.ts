@@ -27,7 +27,7 @@ async function failure(run: () => Promise<unknown>): Promise<unknown> {
 function logged(error: unknown): string {
   let output = '';
   const sink = new Writable({ write: (chunk, _encoding, done) => void ((output += String(chunk)), done()) });
-  createLogger('info', sink).error({ err: error }, 'route failed');
+  createLogger('info', { destination: sink }).error({ err: error }, 'route failed');
   return output;
 }
 

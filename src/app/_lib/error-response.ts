@@ -1,6 +1,8 @@
 // The one mapper from errors to HTTP responses. Known errors say what went wrong; anything else is a 500 whose
-// details go to the log, not to the client.
+// details go to the log and to Sentry, not to the client. (A 500 answered here never reaches Next's
+// onRequestError, so this is where it is reported: once.)
 import { isValidationError, type EnqueueError, type ValidationError } from '@/jobs/errors';
+import { captureRouteError } from '@/observability/sentry';
 import type { ConflictError, ForbiddenError, GoneError, NotFoundError, TooManyRequestsError, UnauthorizedError, UnavailableError } from '@/domain/errors';
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -44,5 +46,6 @@ export function errorResponse(error: unknown, log?: (error: unknown) => void): R
     return Response.json(body, { status: STATUS_BY_CODE[error.code], headers });
   }
   log?.(error);
+  captureRouteError(error);
   return Response.json({ error: 'Internal error' }, { status: 500 });
 }

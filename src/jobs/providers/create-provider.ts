@@ -6,6 +6,7 @@ import type { JobRegistry } from '../registry';
 import type { FailedJobReport } from '../failure-report';
 import { LocalProvider } from './local/local-provider';
 import type { JobProvider } from './types';
+import type { InngestProviderOptions } from './inngest/inngest-provider';
 
 export interface ProviderDeps {
   config: Config;
@@ -13,6 +14,8 @@ export interface ProviderDeps {
   registry: JobRegistry;
   logger: JobLogger;
   onFailure(report: FailedJobReport): Promise<void>;
+  /** Inngest client middleware (the app's Sentry middleware); the core passes it through unseen. */
+  inngestMiddleware?: InngestProviderOptions['middleware'];
   waitUntil?: (promise: Promise<unknown>) => void;
 }
 
@@ -60,6 +63,7 @@ export async function createProvider(deps: ProviderDeps): Promise<JobProvider> {
         registry: deps.registry,
         logger: deps.logger,
         onFailure: deps.onFailure,
+        middleware: deps.inngestMiddleware,
       });
     }
   }

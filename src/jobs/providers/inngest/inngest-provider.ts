@@ -1,6 +1,6 @@
 // The Inngest provider: dispatch sends events to Inngest (an event id dedupes for 24 h there); Inngest calls back
 // into /api/inngest to run the functions built from our definitions. Nothing runs in-process on its own.
-import { Inngest } from 'inngest';
+import { Inngest, type Middleware } from 'inngest';
 import { serve } from 'inngest/edge';
 import { toMilliseconds } from '../../duration';
 import type { FailedJobReport } from '../../failure-report';
@@ -21,6 +21,8 @@ export interface InngestProviderOptions {
   registry: JobRegistry;
   logger: JobLogger;
   onFailure(report: FailedJobReport): Promise<void>;
+  /** Client middleware, e.g. @inngest/middleware-sentry, which the app passes in when Sentry is on. */
+  middleware?: Middleware.Class[];
 }
 
 export const INNGEST_SERVE_PATH = '/api/inngest';
@@ -52,6 +54,7 @@ export class InngestProvider implements JobProvider {
       signingKey: options.signingKey,
       baseUrl: options.baseUrl,
       isDev: options.isDev,
+      middleware: options.middleware ?? [],
     });
     this.functions = options.registry.definitions.map((definition) =>
       toInngestFunction(this.client, definition, { registry: options.registry, logger: options.logger, onFailure: options.onFailure }),

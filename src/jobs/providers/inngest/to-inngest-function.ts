@@ -4,6 +4,7 @@
 import {
   NonRetriableError as InngestNonRetriableError,
   RetryAfterError as InngestRetryAfterError,
+  StepError,
   type Inngest,
 } from 'inngest';
 import { cronSlotKey, latestSlot } from '../../cron';
@@ -11,6 +12,7 @@ import { cronEventName, type JobDefinition, type RateRule, type StepTools } from
 import { hasErrorCode, type RetryAfterError } from '../../errors';
 import { describeError, toJson } from '../../execute';
 import type { JobLogger } from '../../logger';
+import { runWithJobContext } from '../../log-context';
 import type { JobRegistry } from '../../registry';
 import type { FailedJobReport } from '../../failure-report';
 
@@ -37,41 +39,49 @@ export function toInngestFunction(client: Inngest.Any, definition: JobDefinition
       cancelOn: definition.cancelOn?.events.map((event) => ({ event, match: `data.${definition.cancelOn!.path.join('.')}` })),
       triggers: [cron ? { cron: `TZ=UTC ${cron}` } : { event: (definition.trigger as { event: string }).event }],
     },
+    // Inngest calls the handler once per step; each call runs in the job's log context (log-context.ts).
     async ({ event, step, attempt, runId }) => {
-      const logger = deps.logger.child({ jobId: runId, job: definition.id, attempt });
-      try {
-        const slot = cron ? (latestSlot(cron, new Date(event.ts ?? Date.now())) ?? new Date(event.ts ?? Date.now())) : undefined;
-        const data = slot ? { scheduledFor: slot.toISOString() } : deps.registry.parsePayload(definition, withoutPriority(event.data));
-        // event.id means the same on every provider: the dispatched id, or for a cron run its slot key.
-        const eventId = slot ? cronSlotKey(definition.id, slot) : (event.id ?? runId);
-        const tools: StepTools = {
-          // JSON round trip inside the step: the handler gets exactly what the local and BullMQ providers return (and
-          // what Inngest replays from its memo), not a Date on the first run and a string on the next.
-          run: (id, fn) => step.run(id, async () => toJson(await toInngestError(fn))) as never,
-          sleep: async (id, duration) => void (await step.sleep(id, typeof duration === 'number' ? duration : duration)),
-          sendEvent: async (id, events) => {
-            const list = Array.isArray(events) ? events : [events];
-            deps.registry.validate(list);
-            return step.sendEvent(id, list.map((e) => ({ name: e.name, data: e.data as Record<string, unknown> })));
-          },
-        };
-        return await definition.handler({
-          event: { name: cron ? cronEventName(definition.id) : event.name, data, id: eventId, ts: event.ts ?? Date.now() },
-          step: tools,
-          attempt,
-          jobId: runId,
-          logger,
-        });
-      } catch (error) {
-        const converted = convertError(error);
-        const final = converted instanceof InngestNonRetriableError || isStepError(error) || attempt >= maxAttempts - 1;
-        if (final) {
-          await deps
-            .onFailure({ jobId: runId, definitionId: definition.id, eventName: event.name, error: describeError(error), attempts: attempt + 1 })
-            .catch((reportError) => logger.error({ err: reportError }, 'failure hook failed'));
+      const context = { jobId: runId, definition: definition.id, attempt };
+      return runWithJobContext(context, async () => {
+        const { logger } = deps;
+        try {
+          const slot = cron ? (latestSlot(cron, new Date(event.ts ?? Date.now())) ?? new Date(event.ts ?? Date.now())) : undefined;
+          const data = slot ? { scheduledFor: slot.toISOString() } : deps.registry.parsePayload(definition, withoutPriority(event.data));
+          // event.id means the same on every provider: the dispatched id, or for a cron run its slot key.
+          const eventId = slot ? cronSlotKey(definition.id, slot) : (event.id ?? runId);
+          const tools: StepTools = {
+            // JSON round trip inside the step: the handler gets exactly what the local and BullMQ providers return (and
+            // what Inngest replays from its memo), not a Date on the first run and a string on the next.
+            // Inngest's executor calls the step's function from its own loop, outside the handler's async context:
+            // the step gets the context explicitly.
+            run: (id, fn) => step.run(id, async () => toJson(await runWithJobContext({ ...context, step: id }, () => toInngestError(fn)))) as never,
+            sleep: async (id, duration) => void (await step.sleep(id, typeof duration === 'number' ? duration : duration)),
+            sendEvent: async (id, events) => {
+              const list = Array.isArray(events) ? events : [events];
+              deps.registry.validate(list);
+              return step.sendEvent(id, list.map((e) => ({ name: e.name, data: e.data as Record<string, unknown> })));
+            },
+          };
+          return await definition.handler({
+            event: { name: cron ? cronEventName(definition.id) : event.name, data, id: eventId, ts: event.ts ?? Date.now() },
+            step: tools,
+            attempt,
+            jobId: runId,
+            logger,
+          });
+        } catch (error) {
+          const converted = convertError(error);
+          // Inngest's own rule (its engine's retriability()): the last attempt, a NonRetriableError, or a step that
+          // already failed for good, replayed as a StepError (which takes the name of the step's error).
+          const final = attempt >= maxAttempts - 1 || isNonRetriable(converted) || isStepError(error);
+          if (final) {
+            await deps
+              .onFailure({ jobId: runId, definitionId: definition.id, eventName: event.name, error: describeError(error), attempts: attempt + 1 })
+              .catch((reportError) => logger.error({ err: reportError }, 'failure hook failed'));
+          }
+          throw converted;
         }
-        throw converted;
-      }
+      });
     },
   );
 }
@@ -113,7 +123,15 @@ function convertError(error: unknown): unknown {
   return error;
 }
 
-/** A step that already failed for good (Inngest replays its memoized error as a StepError). */
+/** By name too: the SDK checks the name, so an error from another copy of the class counts the same. */
+function isNonRetriable(error: unknown): boolean {
+  return error instanceof InngestNonRetriableError || (error instanceof Error && error.name === 'NonRetriableError');
+}
+
+/**
+ * A step that already failed for good: Inngest replays its memoized error as a StepError, whose name is the step
+ * error's own (`NonRetriableError`, `Error`), not `StepError`.
+ */
 function isStepError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'StepError';
+  return error instanceof StepError || (error instanceof Error && error.name === 'StepError');
 }

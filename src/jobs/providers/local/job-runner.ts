@@ -3,7 +3,8 @@
 import type { SqlClient } from '../../../db/client';
 import type { JobEvent } from '../../event-type';
 import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
-import { lazyChild, type JobLogger } from '../../logger';
+import type { JobLogger } from '../../logger';
+import { runWithJobContext } from '../../log-context';
 import type { JobRegistry } from '../../registry';
 import type { ClaimedJobRow } from './sql/job-row';
 import type { FailedJobReport } from '../../failure-report';
@@ -102,9 +103,14 @@ export class JobRunner {
 
   /** Runs one claimed job to its outcome and persists it. Never throws. */
   async run(row: ClaimedJobRow): Promise<ExecuteOutcome['kind'] | 'error'> {
+    // The runner's own lines about this job (outcome, failure hook) carry its context too (log-context.ts).
+    return runWithJobContext({ jobId: row.id, definition: row.job_id, attempt: row.attempts - 1 }, () => this.runInContext(row));
+  }
+
+  private async runInContext(row: ClaimedJobRow): Promise<ExecuteOutcome['kind'] | 'error'> {
     const job: HeldJob = { id: row.id, lockToken: row.lock_token };
     this.held.set(job.id, job);
-    const logger = lazyChild(this.options.logger, { jobId: row.id, job: row.job_id });
+    const { logger } = this.options;
     let keepHolding = false;
     try {
       const outcome = await this.execute(row, job, logger);
