@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for';
 import { createAdmin } from './support/admin';
-import { withBrowser } from './support/browser';
+import { recordCspViolations, withBrowser } from './support/browser';
 import { defineConfiguration, localJobsSettled } from './support/configuration';
 import { call } from './support/user-agent';
 
@@ -371,13 +371,7 @@ describe('the jobs dashboard in a browser', () => {
 
     await withBrowser({}, async (browser) => {
       // The dashboard runs under the pages' CSP (nonce scripts, no inline styles): any violation fails the test.
-      const violations: string[] = [];
-      await browser.exposeBinding('reportCspViolation', (_source, text: string) => void violations.push(text));
-      await browser.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (event) => {
-          void (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${event.violatedDirective} ${event.blockedURI} at ${document.location.pathname}`);
-        });
-      });
+      const violations = await recordCspViolations(browser);
       const page = await browser.newPage();
       await page.goto(`${app().url}/admin/jobs`);
       expect(new URL(page.url()).pathname).toBe('/admin/jobs/sign-in');

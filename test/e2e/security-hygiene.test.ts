@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/tokens';
 import type { AppProcess } from './support/app-process';
-import { withBrowser } from './support/browser';
+import { recordCspViolations, withBrowser } from './support/browser';
 import { defineConfiguration, localJobsSettled } from './support/configuration';
 import { call, tokenIn, waitForEmails } from './support/user-agent';
 
@@ -90,13 +90,7 @@ describe('security headers', () => {
     const [invitation] = await waitForEmails(app(), 1, (email) => email.to === 'csp-signer@example.com', 'the invitation');
 
     await withBrowser({}, async (browser) => {
-      const violations: string[] = [];
-      await browser.exposeBinding('reportCspViolation', (_source, text: string) => void violations.push(text));
-      await browser.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (event) => {
-          void (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${event.violatedDirective} ${event.blockedURI} at ${document.location.pathname}`);
-        });
-      });
+      const violations = await recordCspViolations(browser);
       const page = await browser.newPage();
       page.on('console', (message) => {
         if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());

@@ -23,3 +23,18 @@ export async function withBrowser<T>(options: Pick<BrowserContextOptions, 'httpC
     await rm(profile, { recursive: true, force: true, maxRetries: 5 });
   }
 }
+
+/**
+ * Collects every Content-Security-Policy violation the context's pages report (`securitypolicyviolation` events,
+ * as "<directive> <blocked URI> at <path>") into the returned array, which fills as the pages run.
+ */
+export async function recordCspViolations(context: BrowserContext): Promise<string[]> {
+  const violations: string[] = [];
+  await context.exposeBinding('reportCspViolation', (_source, text: string) => void violations.push(text));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      void (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${event.violatedDirective} ${event.blockedURI} at ${document.location.pathname}`);
+    });
+  });
+  return violations;
+}
