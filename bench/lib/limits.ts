@@ -20,6 +20,12 @@ export const STALL_MS = 30_000;
 /** Waiting for the last latency jobs after the final send. */
 export const LATENCY_DRAIN_TIMEOUT_MS = 30_000;
 
+/**
+ * How often the harness reads a system's count of finished jobs, once every handler has run. Short, so the figure
+ * is not rounded up to a poll; the reads start only after the handler countdown, so they add no load to the run.
+ */
+export const FINISHED_POLL_MS = 2;
+
 /** Processing N jobs: a floor of 50 jobs/s plus a minute of slack. */
 export function processTimeoutMs(jobs: number): number {
   return 60_000 + jobs * 20;

@@ -55,7 +55,7 @@ export function renderMarkdown(report: BenchReport): string {
   const lines = [
     `# Job system benchmark, ${report.startedAt}`,
     '',
-    `N = ${formatRate(settings.jobs)} no-op jobs, one worker at concurrency ${settings.concurrency}; latency: M = ${formatRate(settings.latencyJobs)} jobs sent one at a time at ~${settings.latencyRatePerSec}/s to a waiting worker, timed from just before enqueue to handler start. Median of ${options.runs} run${options.runs === 1 ? '' : 's'}; every workload on fresh state.${options.quick ? ' **Quick run (--quick): indicative only.**' : ''}`,
+    `N = ${formatRate(settings.jobs)} no-op jobs, one worker at concurrency ${settings.concurrency}, process timed until the system reports all N finished (status written); latency: M = ${formatRate(settings.latencyJobs)} jobs sent one at a time at ~${settings.latencyRatePerSec}/s to a waiting worker, timed from just before enqueue to handler start. Median of ${options.runs} run${options.runs === 1 ? '' : 's'}; every workload on fresh state.${options.quick ? ' **Quick run (--quick): indicative only.**' : ''}`,
     '',
     `Node ${env.node} · ${env.cpus} × ${env.cpuModel} · ${env.postgres} · ${env.redis} · load average ${env.loadBefore.toFixed(2)} before the run`,
     '',

@@ -32,6 +32,12 @@ export interface BenchSystem {
   enqueueOne(sentAtMs: number): Promise<void>;
   /** Start one worker (in this process) running a no-op handler that calls `onJob`. Resolves once it is started. */
   startWorker(options: WorkerOptions): Promise<RunningWorker>;
+  /**
+   * How many of this instance's jobs the system itself records as finished (status written: a completed state or
+   * row, or the row deleted where the library deletes finished jobs), read from its own store, never from handler
+   * calls. The harness polls it only once the handler has run for every job, so a query per call is fine.
+   */
+  finishedCount(): Promise<number>;
   /** Close producer clients. Scratch databases and Redis keys are dropped by the harness afterwards. */
   teardown(): Promise<void>;
   /**

@@ -1,5 +1,5 @@
-// Clocks and bounded waits. Every wait in the bench goes through withTimeout or Countdown.wait, so a stuck
-// library fails the run with a message naming what it was waiting for instead of hanging it.
+// Clocks and bounded waits. Every wait in the bench goes through withTimeout, Countdown.wait or waitUntilReached,
+// so a stuck library fails the run with a message naming what it was waiting for instead of hanging it.
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across the producer and the handler. */
 export function now(): number {
@@ -74,6 +74,47 @@ export class Countdown {
     } finally {
       clearInterval(timer);
     }
+  }
+}
+
+/**
+ * Polls `read` (e.g. a system's count of finished jobs) every `pollMs`, one read at a time, until it returns at
+ * least `target`. Rejects after `timeoutMs` overall, or after `stallMs` without the value growing; a read that
+ * hangs is cut off at whichever of the two comes first, with the same message.
+ */
+export async function waitUntilReached(
+  read: () => Promise<number>,
+  options: { target: number; what: string; timeoutMs: number; stallMs: number; pollMs: number },
+): Promise<void> {
+  const { target, what, timeoutMs, stallMs } = options;
+  const startedAt = performance.now();
+  let lastProgressAt = startedAt;
+  let value: number | undefined;
+  const deadline = (): number => Math.min(startedAt + timeoutMs, lastProgressAt + stallMs);
+  const failure = (note = ''): TimeoutError => {
+    const progress = `${value ?? 'no answer'} of ${target}`;
+    return startedAt + timeoutMs <= lastProgressAt + stallMs
+      ? new TimeoutError(`${what}: only ${progress} within ${formatSeconds(timeoutMs)}${note}`)
+      : new TimeoutError(`${what}: stalled at ${progress}, no change for ${formatSeconds(stallMs)}${note}`);
+  };
+  for (;;) {
+    if (performance.now() >= deadline()) throw failure();
+    let timer: NodeJS.Timeout | undefined;
+    const cutOff = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(failure(' (the last read of the count did not answer)')), deadline() - performance.now());
+    });
+    let current: number;
+    try {
+      current = await Promise.race([read(), cutOff]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (value === undefined || current > value) {
+      value = current;
+      lastProgressAt = performance.now();
+    }
+    if (value >= target) return;
+    await sleep(options.pollMs);
   }
 }
 

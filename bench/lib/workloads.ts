@@ -3,15 +3,17 @@
 import {
   BULK_ENQUEUE_TIMEOUT_MS,
   ENQUEUE_ONE_TIMEOUT_MS,
+  FINISHED_POLL_MS,
   LATENCY_DRAIN_TIMEOUT_MS,
   START_WORKER_TIMEOUT_MS,
   STALL_MS,
   STOP_WORKER_TIMEOUT_MS,
   processTimeoutMs,
 } from './limits';
+import { formatRate } from './format';
 import { percentile } from './stats';
 import type { BenchSystem, JobPayload, RunningWorker, WorkloadSettings } from './system';
-import { Countdown, now, sleep, withTimeout } from './timing';
+import { Countdown, now, sleep, waitUntilReached, withTimeout } from './timing';
 
 export interface LatencyFigures {
   readonly p50: number;
@@ -41,7 +43,7 @@ export async function measureSingleEnqueue(system: BenchSystem, settings: Worklo
 
 /**
  * N jobs bulk-enqueued (untimed), then one worker at the configured concurrency; timed from just before the worker
- * starts (its start-up is part of the cost) until the handler has started N times → jobs/s.
+ * starts (its start-up is part of the cost) until the system reports N jobs finished → jobs/s.
  */
 export async function measureProcess(system: BenchSystem, settings: WorkloadSettings): Promise<number> {
   const { jobs, concurrency } = settings;
@@ -51,14 +53,46 @@ export async function measureProcess(system: BenchSystem, settings: WorkloadSett
   const worker = await startWorker(system, { concurrency, onJob: () => countdown.tick() });
   let elapsedMs: number;
   try {
-    await countdown.wait({ what: `processing ${jobs} jobs`, timeoutMs: processTimeoutMs(jobs), stallMs: STALL_MS });
-    elapsedMs = performance.now() - startedAt;
+    elapsedMs = await timeToFinished({ what: `processing ${jobs} jobs`, handler: 'started', countdown, startedAt, finishedCount: () => system.finishedCount() });
   } finally {
     await stopWorker(worker);
   }
   // A job that ran twice would inflate the rate; the no-op handler never fails, so more runs than jobs is a bug.
   if (countdown.count !== jobs) throw new Error(`processing: the handler ran ${countdown.count} times for ${jobs} jobs`);
   return perSecond(jobs, elapsedMs);
+}
+
+/**
+ * The end of a throughput workload: waits for the handler countdown (no queries while jobs run), then polls the
+ * system's own count of finished jobs until it reaches the countdown's target. Logs both moments on stderr and
+ * returns the milliseconds from `startedAt` (a `performance.now()`) to the last job reported finished.
+ */
+export async function timeToFinished(options: {
+  readonly what: string;
+  /** What the countdown counts, for the log line: the handler's start (no-op) or its end (multi-step). */
+  readonly handler: 'started' | 'ended';
+  readonly countdown: Countdown;
+  readonly startedAt: number;
+  readonly finishedCount: () => Promise<number>;
+}): Promise<number> {
+  const { what, countdown, startedAt } = options;
+  const jobs = countdown.target;
+  const timeoutMs = processTimeoutMs(jobs);
+  await countdown.wait({ what, timeoutMs, stallMs: STALL_MS });
+  const handlersMs = performance.now() - startedAt;
+  await waitUntilReached(options.finishedCount, {
+    target: jobs,
+    what: `${what}: jobs the system reports finished`,
+    timeoutMs,
+    stallMs: STALL_MS,
+    pollMs: FINISHED_POLL_MS,
+  });
+  const finishedMs = performance.now() - startedAt;
+  console.error(
+    `bench: ${what}: handler ${options.handler} ${jobs} times after ${handlersMs.toFixed(0)} ms (${formatRate(perSecond(jobs, handlersMs))}/s), ` +
+      `all reported finished after ${finishedMs.toFixed(0)} ms (${formatRate(perSecond(jobs, finishedMs))}/s)`,
+  );
+  return finishedMs;
 }
 
 /**

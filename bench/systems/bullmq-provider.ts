@@ -60,6 +60,12 @@ class BullmqProviderSystem implements BenchSystem {
     await this.#client!.dispatch({ name: 'bench/noop', data: { sentAtMs } });
   }
 
+  async finishedCount(): Promise<number> {
+    // A job without steps never gets an anchor row in PostgreSQL (the provider skips it), so its finished state
+    // is BullMQ's completed set of the definition's queue (kept for retentionDays).
+    return this.#producer!.queue('noop').getCompletedCount();
+  }
+
   async startWorker({ concurrency, onJob }: WorkerOptions): Promise<RunningWorker> {
     const database = openNodePostgres(this.#url, { poolSize: concurrency + 2 });
     const provider = this.#provider(database, registryWith(onJob), concurrency);

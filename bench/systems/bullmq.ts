@@ -11,6 +11,7 @@ const JOB_NAME = 'noop';
 interface QueueHandle {
   add(name: string, data: JobPayload): Promise<unknown>;
   addBulk(jobs: Array<{ name: string; data: JobPayload }>): Promise<unknown>;
+  getCompletedCount(): Promise<number>;
   waitUntilReady(): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -49,6 +50,11 @@ class BullmqSystem implements BenchSystem {
 
   async enqueueOne(sentAtMs: number): Promise<void> {
     await this.#requireQueue().add(JOB_NAME, { sentAtMs });
+  }
+
+  async finishedCount(): Promise<number> {
+    // BullMQ's own completed set (a Redis sorted set, or its PostgreSQL backend's job states); jobs are kept there.
+    return this.#requireQueue().getCompletedCount();
   }
 
   async startWorker({ concurrency, onJob }: WorkerOptions): Promise<RunningWorker> {

@@ -2,6 +2,8 @@
 // We hand it pools we own: its release() ends its own pool without awaiting it and unhooks the pool's error
 // handler first, so the harness's DROP DATABASE ... WITH (FORCE) would then crash the process with an unheard
 // 'error' event.
+// Finished: graphile-worker deletes a job's row when it completes, so the jobs finished are those enqueued here
+// whose rows are gone.
 import { Logger, makeWorkerUtils, run, type LogFunctionFactory, type WorkerUtils } from 'graphile-worker';
 import pg from 'pg';
 import { packageVersion } from '../lib/package-version';
@@ -20,6 +22,8 @@ class GraphileWorkerSystem implements BenchSystem {
   #url = '';
   #pool: pg.Pool | undefined;
   #utils: WorkerUtils | undefined;
+  /** Rows this instance inserted, as the inserts reported them. */
+  #enqueued = 0;
 
   constructor(context: SystemContext) {
     this.#context = context;
@@ -36,16 +40,24 @@ class GraphileWorkerSystem implements BenchSystem {
     // 0.16 has no addJobs() (it arrived in 0.17), but its schema has add_jobs(job_spec[]): one statement, one
     // NOTIFY for the whole batch. count(*) keeps the N inserted rows it returns on the server.
     const specs = JSON.stringify(Array.from({ length: count }, () => ({ identifier: TASK, payload: {} })));
-    await this.#requireUtils().withPgClient((client) =>
-      client.query(
-        `select count(*) from graphile_worker.add_jobs(array(select json_populate_recordset(null::graphile_worker.job_spec, $1::json)))`,
+    const result = await this.#requireUtils().withPgClient((client) =>
+      client.query<{ n: number }>(
+        `select count(*)::int as n from graphile_worker.add_jobs(array(select json_populate_recordset(null::graphile_worker.job_spec, $1::json)))`,
         [specs],
       ),
     );
+    this.#enqueued += result.rows[0]!.n;
   }
 
   async enqueueOne(sentAtMs: number): Promise<void> {
     await this.#requireUtils().addJob(TASK, { sentAtMs } satisfies JobPayload);
+    this.#enqueued += 1;
+  }
+
+  async finishedCount(): Promise<number> {
+    // jobs is graphile-worker's public view of its _private_jobs table; a row leaves it when the job completes.
+    const result = await this.#requireUtils().withPgClient((client) => client.query<{ n: number }>(`select count(*)::int as n from graphile_worker.jobs`));
+    return this.#enqueued - result.rows[0]!.n;
   }
 
   async startWorker({ concurrency, onJob }: WorkerOptions): Promise<RunningWorker> {

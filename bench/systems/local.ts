@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/jobs/logger';
 import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
 import { JobRegistry, MAX_EVENTS_PER_DISPATCH } from '../../src/jobs/registry';
 import { Countdown, now } from '../lib/timing';
+import { timeToFinished } from '../lib/workloads';
 import type { BenchSystem, ExtraWorkload, JobPayload, RunningWorker, SystemContext, SystemFactory, WorkerOptions, WorkloadSettings } from '../lib/system';
 
 const noopEvent = defineEvent('bench/noop', z.object({ sentAtMs: z.number().optional() }));
@@ -208,32 +209,60 @@ class LocalSystem implements BenchSystem {
     };
   }
 
-  /** N three-step jobs queued, then one worker at `concurrency`; timed from its start to the last job's end. */
+  /**
+   * N three-step jobs queued, then one worker at `concurrency`; timed from its start until all N rows are
+   * COMPLETED. Not to the handler's end: the last step's memo and the completion may be written after it returns.
+   */
   async #threeStep(jobs: number, concurrency: number): Promise<number> {
     await this.#dispatchMany('bench/three-step', jobs);
     const countdown = new Countdown(jobs);
-    const startedAt = now();
+    const startedAt = performance.now();
     const worker = await this.#startWorker(concurrency, registryWith(() => {}, () => countdown.tick()));
     try {
-      await countdown.wait({ what: '3-step jobs', timeoutMs: 300_000, stallMs: 30_000 });
-      return jobs / ((now() - startedAt) / 1000);
+      const elapsedMs = await timeToFinished({
+        what: `${jobs} 3-step jobs at concurrency ${concurrency}`,
+        handler: 'ended',
+        countdown,
+        startedAt,
+        finishedCount: () => this.#completedCount('three-step'),
+      });
+      return jobs / (elapsedMs / 1000);
     } finally {
       await worker.stop();
     }
   }
 
-  /** The standard process workload at another concurrency (the same-run baseline of three-step-wide). */
+  /** The standard process workload at another concurrency or registry, timed the same way: to N COMPLETED rows. */
   async #processAt(jobs: number, concurrency: number, registryFor: (onJob: () => void) => JobRegistry = (onJob) => registryWith(onJob, () => {})): Promise<number> {
     await this.#dispatchMany('bench/noop', jobs);
     const countdown = new Countdown(jobs);
-    const startedAt = now();
+    const startedAt = performance.now();
     const worker = await this.#startWorker(concurrency, registryFor(() => countdown.tick()));
     try {
-      await countdown.wait({ what: 'no-op jobs', timeoutMs: 300_000, stallMs: 30_000 });
-      return jobs / ((now() - startedAt) / 1000);
+      const elapsedMs = await timeToFinished({
+        what: `${jobs} no-op jobs at concurrency ${concurrency}`,
+        handler: 'started',
+        countdown,
+        startedAt,
+        finishedCount: () => this.#completedCount('noop'),
+      });
+      return jobs / (elapsedMs / 1000);
     } finally {
       await worker.stop();
     }
+  }
+
+  async finishedCount(): Promise<number> {
+    return this.#completedCount('noop');
+  }
+
+  /** The provider's own record of finished jobs: background_jobs rows of the definition with status COMPLETED. */
+  async #completedCount(definitionId: string): Promise<number> {
+    const rows = await this.#database!.sql.query<{ n: number }>(
+      `select count(*)::int as n from background_jobs where job_id = $1 and status = 'COMPLETED'`,
+      [definitionId],
+    );
+    return rows[0]!.n;
   }
 
   async teardown(): Promise<void> {

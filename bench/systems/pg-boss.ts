@@ -5,6 +5,7 @@
 // `concurrency`: throughput is about batchSize per polling interval, and there is no LISTEN/NOTIFY wake-up, so
 // latency is spread over the polling interval. (10 loops of 1000 would claim all 10,000 jobs in the first fetch.)
 import PgBoss from 'pg-boss';
+import { z } from 'zod';
 import { packageVersion } from '../lib/package-version';
 import type { BenchSystem, JobPayload, RunningWorker, SystemContext, SystemFactory, WorkerOptions } from '../lib/system';
 
@@ -45,6 +46,15 @@ class PgBossSystem implements BenchSystem {
 
   async enqueueOne(sentAtMs: number): Promise<void> {
     await this.#requireProducer().send(QUEUE, { sentAtMs } satisfies JobPayload);
+  }
+
+  async finishedCount(): Promise<number> {
+    // pg-boss 10 marks a finished job state = 'completed' in its job table (one partition per queue); it moves
+    // completed jobs to the archive only in maintenance, which is off here.
+    const result = await this.#requireProducer()
+      .getDb()
+      .executeSql(`select count(*)::int as n from pgboss.job where name = $1 and state = 'completed'`, [QUEUE]);
+    return z.object({ n: z.number() }).parse(result.rows[0]).n;
   }
 
   async startWorker({ onJob }: WorkerOptions): Promise<RunningWorker> {
