@@ -29,7 +29,11 @@ export class LeaseLostError extends Error {
 }
 
 export type ExecuteOutcome =
-  | { kind: 'completed'; output: unknown }
+  /**
+   * `whenMemosWritten`, only with `handBackUnsavedMemos` and memos still unwritten: the outcome to record once they
+   * are written (this completion), or what their failure makes it (retry, failed, lease-lost). Never rejects.
+   */
+  | { kind: 'completed'; output: unknown; whenMemosWritten?: Promise<ExecuteOutcome> }
   | { kind: 'sleep'; until: Date }
   | { kind: 'retry'; error: string; at: Date }
   | { kind: 'failed'; error: string }
@@ -43,6 +47,12 @@ export interface ExecuteInput {
   attempt: number;
   maxAttempts: number;
   memos: MemoStore;
+  /**
+   * A completed job's last memos are handed back unwritten (`whenMemosWritten`) instead of awaited: a provider that
+   * records the outcome only once they are written frees the worker slot a commit sooner. Without it every memo is
+   * committed before executeJob returns.
+   */
+  handBackUnsavedMemos?: boolean;
   /** Dispatches events on behalf of step.sendEvent; `dedupePrefix` makes a re-run after a crash create nothing new. */
   dispatch(events: Array<{ name: string; data: unknown }>, dedupePrefix: string): Promise<string[]>;
   now: () => Date;
@@ -60,6 +70,20 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
   // Loaded on the first step, not up front: a job without steps costs no memo query at all.
   let loading: Promise<Map<string, Memo>> | undefined;
   const seen = new Set<string>();
+  // Write-behind memos: a step's COMPLETED memo is committed while the code after the step runs, and the next step
+  // (run, sleep, sendEvent) waits for it before it starts; so a step's result is durable before anything after it
+  // can have an effect, as when each save was awaited, but the job's last memo need not hold its worker slot.
+  const unsaved = new Set<Promise<void>>();
+  const saveBehind = (id: string, memo: Memo, timing: StepTiming): void => {
+    const saving = memos.save(id, memo, timing);
+    // A written memo leaves the set; a failed one stays, so every later barrier rethrows it (no step runs after a
+    // memo that was not written). The rejection handler also keeps it from counting as unhandled meanwhile.
+    saving.then(() => unsaved.delete(saving), () => {});
+    unsaved.add(saving);
+  };
+  const memosDurable = async (): Promise<void> => {
+    while (unsaved.size) await Promise.all(unsaved);
+  };
 
   // The clock is the injected one: under a test clock durations are what the test made them.
   const since = (startedAt: Date): StepTiming => ({ startedAt, durationMs: Math.max(0, now().getTime() - startedAt.getTime()) });
@@ -78,6 +102,7 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
       claimStepId(id);
       const memo = await completed(id);
       if (memo) return memo.output as never;
+      await memosDurable();
       let output: unknown;
       const startedAt = now();
       try {
@@ -87,13 +112,14 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
         await memos.save(id, { status: 'FAILED', error: describeError(error) }, since(startedAt));
         throw error;
       }
-      await memos.save(id, { status: 'COMPLETED', output }, since(startedAt));
+      saveBehind(id, { status: 'COMPLETED', output }, since(startedAt));
       return output as never;
     },
     sleep: async (id, duration) => {
       claimStepId(id);
       const memo = await completed(id);
       const until = memo ? new Date((memo.output as { until: string }).until) : new Date(now().getTime() + toMilliseconds(duration));
+      await memosDurable();
       if (!memo) await memos.save(id, { status: 'COMPLETED', output: { until: until.toISOString() } }, { startedAt: now(), durationMs: 0 });
       if (until.getTime() > now().getTime()) throw new SleepSignal(until);
     },
@@ -102,10 +128,11 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
       const memo = await completed(id);
       if (memo) return memo.output as { ids: string[] };
       const list = Array.isArray(events) ? events : [events];
+      await memosDurable();
       const startedAt = now();
       const ids = await runInStep(id, () => input.dispatch(list, `step:${input.jobId}:${id}`));
       const output = { ids };
-      await memos.save(id, { status: 'COMPLETED', output }, since(startedAt));
+      saveBehind(id, { status: 'COMPLETED', output }, since(startedAt));
       return output;
     },
   };
@@ -113,25 +140,41 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
   // No child bindings: the job's context (log-context.ts) puts jobId, definition, attempt and step on every line.
   const { logger } = input;
   const context = { jobId: input.jobId, definition: definition.id, attempt: input.attempt };
+  const outcomeOfError = (error: unknown): ExecuteOutcome => {
+    if (error instanceof SleepSignal) return { kind: 'sleep', until: error.until };
+    if (error instanceof LeaseLostError) return { kind: 'lease-lost' };
+    const description = describeError(error);
+    const attemptsMade = input.attempt + 1;
+    if (hasErrorCode(error, 'NON_RETRIABLE') || attemptsMade >= input.maxAttempts) {
+      logger.error({ err: error }, 'job failed');
+      return { kind: 'failed', error: description };
+    }
+    const at =
+      hasErrorCode(error, 'RETRY_AFTER')
+        ? (error as RetryAfterError).retryAt
+        : new Date(now().getTime() + backoffDelayMs(attemptsMade, definition.backoff, input.random));
+    logger.warn({ err: error, retryAt: at.toISOString() }, 'job attempt failed; will retry');
+    return { kind: 'retry', error: description, at };
+  };
   return runWithJobContext(context, async (): Promise<ExecuteOutcome> => {
     try {
-      const output = await definition.handler({ event: input.event, step, attempt: input.attempt, jobId: input.jobId, logger });
-      return { kind: 'completed', output: toJson(output) };
-    } catch (error) {
-      if (error instanceof SleepSignal) return { kind: 'sleep', until: error.until };
-      if (error instanceof LeaseLostError) return { kind: 'lease-lost' };
-      const description = describeError(error);
-      const attemptsMade = input.attempt + 1;
-      if (hasErrorCode(error, 'NON_RETRIABLE') || attemptsMade >= input.maxAttempts) {
-        logger.error({ err: error }, 'job failed');
-        return { kind: 'failed', error: description };
+      const output = toJson(await definition.handler({ event: input.event, step, attempt: input.attempt, jobId: input.jobId, logger }));
+      if (input.handBackUnsavedMemos && unsaved.size) {
+        // Never rejects: a memo that cannot be written turns the outcome into what its error makes it.
+        const whenMemosWritten = memosDurable().then((): ExecuteOutcome => ({ kind: 'completed', output }), outcomeOfError);
+        return { kind: 'completed', output, whenMemosWritten };
       }
-      const at =
-        hasErrorCode(error, 'RETRY_AFTER')
-          ? (error as RetryAfterError).retryAt
-          : new Date(now().getTime() + backoffDelayMs(attemptsMade, definition.backoff, input.random));
-      logger.warn({ err: error, retryAt: at.toISOString() }, 'job attempt failed; will retry');
-      return { kind: 'retry', error: description, at };
+      // A memo that fails to commit fails the attempt, as it did when each step awaited its own.
+      await memosDurable();
+      return { kind: 'completed', output };
+    } catch (thrown) {
+      // Whatever else the attempt did, the memos of its finished steps are written before it is recorded: a retry
+      // must find them. If one of them is refused, the lease was lost and that outweighs the handler's error.
+      const error = await memosDurable().then(
+        () => thrown,
+        (saveError: unknown) => (saveError instanceof LeaseLostError ? saveError : thrown),
+      );
+      return outcomeOfError(error);
     }
   });
 }

@@ -42,6 +42,8 @@ export class JobRunner {
   private pendingCompletions: HeldJob[] = [];
   private flushing: Promise<void> | undefined;
   private flushScheduled = false;
+  /** Finished jobs whose last memos are still being written; each outcome is recorded once they are. */
+  private readonly awaitingMemos = new Set<Promise<void>>();
   /**
    * Jobs handed back to the queue at shutdown whose handlers still run. Nothing more is written for them: the rows
    * are someone else's now (the writes would be fenced anyway), and the pool is about to close under them.
@@ -151,6 +153,7 @@ export class JobRunner {
       jobId: row.id,
       attempt: row.attempts - 1,
       maxAttempts: row.max_attempts,
+      handBackUnsavedMemos: true,
       memos: {
         load: () => {
           if (this.released.has(job)) return Promise.reject(new LeaseLostError(`Job ${row.id} was released at shutdown`));
@@ -173,6 +176,10 @@ export class JobRunner {
     const { sql, now } = this.options;
     switch (outcome.kind) {
       case 'completed':
+        if (outcome.whenMemosWritten) {
+          this.recordOnceMemosWritten(row, job, outcome.whenMemosWritten, logger);
+          return true;
+        }
         // Set on the held object itself: its identity is what later says whether it is still held.
         job.result = outcome.output;
         this.complete(job);
@@ -210,8 +217,29 @@ export class JobRunner {
     }
   }
 
-  /** Writes every pending completion now; resolves when they are written (or failed and were logged). */
+  /**
+   * The handler returned while its last steps' memos were still being committed: the slot is free now, and the
+   * outcome is recorded once they are written, so a job is never COMPLETED without its steps' records. A memo the
+   * database refuses makes the attempt a failed one (retried or failed for good, with that error), a fenced one
+   * leaves the job to the worker that holds it now.
+   */
+  private recordOnceMemosWritten(row: ClaimedJobRow, job: HeldJob, whenMemosWritten: Promise<ExecuteOutcome>, logger: JobLogger): void {
+    const recorded = whenMemosWritten
+      .then(async (outcome) => {
+        if (this.released.has(job)) return;
+        if (!(await this.persist(row, job, outcome, logger)) && this.held.get(job.id) === job) this.held.delete(job.id);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'could not record the job outcome; it will be retried after its lease');
+        if (this.held.get(job.id) === job) this.held.delete(job.id);
+      });
+    this.awaitingMemos.add(recorded);
+    void recorded.finally(() => this.awaitingMemos.delete(recorded));
+  }
+
+  /** Writes every pending completion now (after any last memos still in flight); resolves when they are written. */
   async flushCompletions(): Promise<void> {
+    await Promise.all(this.awaitingMemos);
     this.flushScheduled = false;
     // One write at a time; a caller returns only once everything pending when it called is written, including a
     // batch another caller started (shutdown must not exit under a write in progress).
