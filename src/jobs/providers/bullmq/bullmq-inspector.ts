@@ -317,24 +317,34 @@ export class BullmqInspector implements JobInspector {
   }
 
   async queueHealth(): Promise<QueueHealth> {
-    let depth = 0;
-    let oldest: number | null = null;
-    let stuck = 0;
     const now = Date.now();
-    for (const definition of this.queues.definitionIds) {
-      const queue = this.queues.queue(definition);
-      const counts = await queue.getJobCounts('waiting', 'prioritized');
-      depth += (counts.waiting ?? 0) + (counts.prioritized ?? 0);
-      // The oldest due jobs: the tail of the wait list, and the prioritized set's first page (ordered by priority).
-      for (const job of [...(await queue.getJobs(['waiting'], 0, 0, true)), ...(await queue.getJobs(['prioritized'], 0, 99, true))]) {
-        oldest = oldest === null ? job.timestamp : Math.min(oldest, job.timestamp);
-      }
-      const redis = this.queues.redis();
-      for (const job of await queue.getJobs(['active'])) {
-        if (!(await redis.exists(queue.toKey(`${job.id}:lock`)))) stuck++;
-      }
-    }
-    return { depth, oldestPendingAgeMs: oldest === null ? null : Math.max(0, now - oldest), stuck };
+    // Every queue at once, and one pipelined round trip for all of a queue's lock keys: a health probe polled by a
+    // load balancer must not cost a round trip per running job.
+    const perQueue = await Promise.all(
+      this.queues.definitionIds.map(async (definition) => {
+        const queue = this.queues.queue(definition);
+        // The oldest due jobs: the tail of the wait list, and the prioritized set's first page (ordered by priority).
+        const [counts, waiting, prioritized, active] = await Promise.all([
+          queue.getJobCounts('waiting', 'prioritized'),
+          queue.getJobs(['waiting'], 0, 0, true),
+          queue.getJobs(['prioritized'], 0, 99, true),
+          queue.getJobs(['active']),
+        ]);
+        const locks = active.length ? ((await this.queues.redis().pipeline(active.map((job) => ['exists', queue.toKey(`${job.id}:lock`)])).exec()) ?? []) : [];
+        return {
+          depth: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+          oldest: Math.min(...[...waiting, ...prioritized].map((job) => job.timestamp)),
+          // A failed read counts as stuck: the probe errs towards an alert, not towards silence.
+          stuck: locks.filter(([error, exists]) => error || exists === 0).length,
+        };
+      }),
+    );
+    const oldest = Math.min(...perQueue.map((queue) => queue.oldest));
+    return {
+      depth: perQueue.reduce((sum, queue) => sum + queue.depth, 0),
+      oldestPendingAgeMs: Number.isFinite(oldest) ? Math.max(0, now - oldest) : null,
+      stuck: perQueue.reduce((sum, queue) => sum + queue.stuck, 0),
+    };
   }
 
   async cronSlots(slots: ReadonlyArray<{ definition: string; slot: Date }>): Promise<CronSlotRun[]> {

@@ -236,7 +236,7 @@ export class LocalProvider implements JobProvider {
     await pruneRateLog(this.options.database.db, rateLogRules(this.options.registry));
   }
 
-  /** Every tick: roll up the hours that settled since the last one (one cheap statement when there are none). */
+  /** Every tick: roll up the hours that settled since the last one (one read when there are none). */
   private async rollUpStats(): Promise<void> {
     const hours = await rollUpJobStats(this.options.database.sql);
     if (hours) this.options.logger.info({ hours }, 'rolled up job metrics');

@@ -22,6 +22,11 @@ const START_PROGRESS = `
     from background_jobs where ${finished()}
   on conflict (id) do nothing`;
 
+// The common case, every scheduler tick within an hour: nothing settled since the last roll-up. One read says so,
+// without the first-run insert or the progress row's transaction. No progress row yet: due.
+const ROLL_UP_DUE = `
+  select coalesce((select rolled_up_to < date_trunc('hour', now() - ${SETTLE}) from background_job_stats_progress where id = 1), true) as due`;
+
 const LOCK_PROGRESS = `
   select rolled_up_to as from_at,
          least(date_trunc('hour', now() - ${SETTLE}), rolled_up_to + interval '${HOURS_PER_ROLL_UP} hours') as to_at
@@ -54,6 +59,8 @@ const ROLL_UP = `
  * schedulers) queue on the progress row, so no hour is counted twice.
  */
 export async function rollUpJobStats(sql: SqlClient): Promise<number> {
+  const [check] = await sql.query<{ due: boolean }>(ROLL_UP_DUE, [], 'job_stats_due');
+  if (!check?.due) return 0;
   await sql.query(START_PROGRESS, [], 'job_stats_start');
   let hours = 0;
   for (;;) {
