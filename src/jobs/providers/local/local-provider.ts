@@ -233,7 +233,7 @@ export class LocalProvider implements JobProvider {
     this.lastRetentionAt = now;
     const deleted = await deleteCompletedJobs(this.options.database.sql, { olderThanDays: this.options.retentionDays });
     if (deleted) this.options.logger.info({ deleted }, 'deleted completed jobs past retention');
-    await pruneRateLog(this.options.database.db, rateLogRules(this.options.registry));
+    await pruneRateLog(this.options.database.db, rateLogRules(this.options.registry), this.options.retentionDays * 86_400_000);
   }
 
   /** Every tick: roll up the hours that settled since the last one (one read when there are none). */

@@ -53,15 +53,23 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// Hourly with the retention sweep: entries older than their definition's period can no longer count.
-export async function pruneRateLog(db: Database, rules: ReadonlyArray<{ jobId: string; kind: 'start' | 'accept'; periodMs: number }>): Promise<number> {
-  if (rules.length === 0) return 0;
+// Hourly with the retention sweep: entries older than their definition's period can no longer count. Entries no
+// rule here names (a definition removed, or its throttle or rate limit taken away) are kept `orphanMs` more: in a
+// rolling deploy a process of the previous version may still count them.
+export async function pruneRateLog(
+  db: Database,
+  rules: ReadonlyArray<{ jobId: string; kind: 'start' | 'accept'; periodMs: number }>,
+  orphanMs: number,
+): Promise<number> {
   const rows = await executeRows<{ deleted: number }>(db, sql`
-    with gone as (
+    with rules as (
+      select * from unnest(${sql.param(rules.map((rule) => rule.jobId))}::text[], ${sql.param(rules.map((rule) => rule.kind))}::text[],
+                           ${sql.param(rules.map((rule) => rule.periodMs))}::float8[]) as r(job_id, kind, period_ms)
+    ),
+    gone as (
       delete from background_job_rate_log s
-       using unnest(${sql.param(rules.map((rule) => rule.jobId))}::text[], ${sql.param(rules.map((rule) => rule.kind))}::text[],
-                    ${sql.param(rules.map((rule) => rule.periodMs))}::float8[]) as r(job_id, kind, period_ms)
-       where s.job_id = r.job_id and s.kind = r.kind and s.at < now() - r.period_ms * interval '1 millisecond'
+       where s.at < now() - coalesce((select r.period_ms from rules r where r.job_id = s.job_id and r.kind = s.kind limit 1),
+                                     ${orphanMs}::float8) * interval '1 millisecond'
       returning 1
     )
     select count(*)::int as deleted from gone`);
