@@ -44,5 +44,7 @@ export const webhookDeliveries = pgTable(
     // GET /api/webhooks/:id/deliveries lists newest first.
     index('webhook_deliveries_webhook_id_created_at_idx').on(table.webhookId, table.createdAt),
     index('webhook_deliveries_message_id_idx').on(table.messageId),
+    // The operators' dashboard lists the newest attempts across every endpoint (list-recent-deliveries.ts).
+    index('webhook_deliveries_created_at_idx').on(table.createdAt),
   ],
 );
