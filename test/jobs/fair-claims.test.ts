@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { JobClient } from '../../src/jobs/client';
 import { defineJob } from '../../src/jobs/define';
 import { defineEvent } from '../../src/jobs/event-type';
-import { silentLogger } from '../../src/jobs/logger';
-import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
+import type { LocalProvider } from '../../src/jobs/providers/local/local-provider';
 import { JobRegistry } from '../../src/jobs/registry';
+import { testLocalProvider } from '../helpers/local-provider';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { waitFor } from '../helpers/wait-for';
 
@@ -35,17 +35,7 @@ describe.each(['postgres', 'pglite'] as const)('fair claims on %s', (driver) => 
     ];
     database = await createTestDatabase(driver);
     const registry = new JobRegistry([backlogEvent, limitedEvent], definitions);
-    provider = new LocalProvider({
-      database: database.handle,
-      registry,
-      mode,
-      concurrency: 10,
-      leaseMs: 10_000,
-      pollIntervalMs: 100,
-      retentionDays: 1,
-      logger: silentLogger,
-      onFailure: async () => {},
-    });
+    provider = testLocalProvider(database.handle, registry, { mode: mode, concurrency: 10, leaseMs: 10_000, pollIntervalMs: 100 })
     const client = new JobClient<Record<string, unknown>>(registry, provider);
     // The backlog first, then one limited job: in run_at order it is last.
     await client.dispatch(Array.from({ length: BACKLOG }, () => ({ name: 'fair/backlog', data: {} })));

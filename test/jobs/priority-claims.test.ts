@@ -6,9 +6,8 @@ import { z } from 'zod';
 import { JobClient } from '../../src/jobs/client';
 import { defineJob } from '../../src/jobs/define';
 import { defineEvent } from '../../src/jobs/event-type';
-import { silentLogger } from '../../src/jobs/logger';
-import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
 import { JobRegistry } from '../../src/jobs/registry';
+import { testLocalProvider } from '../helpers/local-provider';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 const BACKLOG = 500;
@@ -29,17 +28,7 @@ describe.each(['postgres', 'pglite'] as const)('priority claims on %s', (driver)
     ];
     database = await createTestDatabase(driver);
     const registry = new JobRegistry([bulkEvent, urgentEvent], definitions);
-    const provider = new LocalProvider({
-      database: database.handle,
-      registry,
-      mode: 'serverless',
-      concurrency: CONCURRENCY,
-      leaseMs: 10_000,
-      pollIntervalMs: 100,
-      retentionDays: 1,
-      logger: silentLogger,
-      onFailure: async () => {},
-    });
+    const provider = testLocalProvider(database.handle, registry, { mode: 'serverless', concurrency: CONCURRENCY, leaseMs: 10_000, pollIntervalMs: 100 })
     const client = new JobClient<Record<string, unknown>>(registry, provider);
     await client.dispatch(Array.from({ length: BACKLOG }, () => ({ name: 'priority/bulk', data: {} })));
     await client.dispatch({ name: 'priority/urgent', data: {} });
