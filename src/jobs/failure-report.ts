@@ -4,6 +4,6 @@ export interface FailedJobReport {
   definitionId: string;
   eventName: string;
   error: string;
-  /** Attempts used; -1 when the failure was found by the lease sweep rather than seen by a running attempt. */
+  /** Attempts used, including one whose worker died (the lease sweep found it failed). */
   attempts: number;
 }

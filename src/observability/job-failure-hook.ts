@@ -10,8 +10,7 @@ export function jobFailureTags(report: FailedJobReport, provider: ProviderName):
   return {
     'job.id': report.jobId,
     'job.definition': report.definitionId,
-    // Attempts used; the lease sweep finds a job whose last attempt died with its worker, and knows no count.
-    'job.attempt': report.attempts < 0 ? 'unknown' : String(report.attempts),
+    'job.attempt': String(report.attempts),
     'job.provider': provider,
   };
 }

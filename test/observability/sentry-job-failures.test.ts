@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportJobFailureToSentry, type ProviderName } from '../../src/observability/job-failure-hook';
 import { sentryInitOptions } from '../../src/observability/sentry';
 import { record, testDefinitions, testEvents } from '../fixtures/test-jobs';
+import { JobRegistry } from '../../src/jobs/registry';
+import { createTestDatabase } from '../helpers/database';
+import { testLocalProvider } from '../helpers/local-provider';
 import { createProviderHarness, TARGETS, type ProviderHarness, type Target } from '../helpers/provider-harness';
 import { startSentryReceiver, type SentryEvent, type SentryReceiver } from '../helpers/sentry-receiver';
 import { waitFor } from '../helpers/wait-for';
@@ -80,5 +83,43 @@ describe.each(TARGETS)('Sentry reports of failed jobs: %s', (target) => {
       expect(events[0]!.exception?.values?.at(-1)?.value).toContain('the input can never work');
     }
     expect(record.attempts.size).toBeGreaterThan(0);
+  });
+});
+
+// A worker that dies during a job's last attempt reports nothing itself: the lease sweep of another worker marks the
+// job FAILED, and that failure reaches Sentry once too, with the attempts the job used and its event's name.
+describe('Sentry report of a job failed by the lease sweep (local)', () => {
+  it('sends one event, tagged with the attempts used, when a lapsed lease ends the last attempt', async () => {
+    // Job ids repeat across the fresh databases above: only events sent from here on count.
+    const firstEvent = receiver.events().length;
+    const ours = () => receiver.events().slice(firstEvent);
+    const database = await createTestDatabase('postgres');
+    const reports: string[] = [];
+    const provider = testLocalProvider(database.handle, new JobRegistry(testEvents, testDefinitions), {
+      pollIntervalMs: 50,
+      onFailure: async (report) => {
+        reports.push(`${report.definitionId} ${report.eventName} ${report.attempts}`);
+        await reportJobFailureToSentry(report, 'local');
+      },
+    });
+    try {
+      // Its worker claimed the last of its 4 attempts, then died: the lease lapsed a second ago.
+      const [row] = await database.handle.sql.query<{ id: string }>(
+        `insert into background_jobs (job_id, event_name, payload, status, attempts, max_attempts, locked_by, lock_token, locked_until)
+         values ('always-fails', 'test/always-fails', '{"key": "dead-worker"}', 'PROCESSING', 4, 4, 'host:1:dead', gen_random_uuid(), now() - interval '1 second')
+         returning id::text as id`,
+      );
+      await provider.start();
+      await waitFor(() => ours().find((event) => event.tags?.['job.id'] === row!.id), { what: 'the Sentry event of the lapsed job' });
+      await Sentry.flush(2000);
+      const events = ours().filter((event) => event.tags?.['job.id'] === row!.id);
+      expect(events).toHaveLength(1);
+      expect(events[0]!.tags).toMatchObject({ 'job.definition': 'always-fails', 'job.attempt': '4', 'job.provider': 'local' });
+      expect(events[0]!.exception?.values?.at(-1)?.value).toContain('Lease expired: the worker host:1:dead stopped renewing it');
+      expect(reports).toEqual(['always-fails test/always-fails 4']);
+    } finally {
+      await provider.stop({ timeoutMs: 2000 });
+      await database.drop();
+    }
   });
 });

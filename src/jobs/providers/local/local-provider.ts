@@ -21,7 +21,7 @@ import { deleteCompletedJobs } from './sql/delete-completed-jobs';
 import { enqueueJobs } from './enqueue';
 import { pruneRateLog } from './sql/admit-rate-limited';
 import { rollUpJobStats } from './sql/job-stats';
-import { reclaimExpiredJobs } from './sql/leases';
+import { reclaimExpiredJobs, type ReclaimedJob } from './sql/leases';
 import { ClaimBatch, limitedDefinitions, type LimitedDefinition } from './claim-batch';
 import { DatabaseClock } from './database-clock';
 import { LocalWorker, newWorkerId } from './worker';
@@ -242,10 +242,10 @@ export class LocalProvider implements JobProvider {
     if (hours) this.options.logger.info({ hours }, 'rolled up job metrics');
   }
 
-  private async reportReclaimedFailures(jobs: Array<{ id: string; job_id: string; last_error: string }>): Promise<void> {
+  private async reportReclaimedFailures(jobs: ReclaimedJob[]): Promise<void> {
     for (const job of jobs) {
       await this.options
-        .onFailure({ jobId: job.id, definitionId: job.job_id, eventName: '', error: job.last_error, attempts: -1 })
+        .onFailure({ jobId: job.id, definitionId: job.job_id, eventName: job.event_name, error: job.last_error, attempts: job.attempts })
         .catch((error) => this.options.logger.error({ err: error }, 'failure hook failed'));
     }
   }

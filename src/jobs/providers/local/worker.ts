@@ -18,7 +18,7 @@ import { ClaimBatch, limitedDefinitions, type LimitedDefinition } from './claim-
 import { adoptUnkeyedLimitedJobs } from './sql/claim-limited-jobs';
 import { releaseJobs } from './sql/finish-jobs';
 import { JOBS_CHANNEL, type ClaimedJobRow } from './sql/job-row';
-import { reclaimExpiredJobs } from './sql/leases';
+import { reclaimExpiredJobs, type ReclaimedJob } from './sql/leases';
 
 export interface WorkerOptions {
   sql: SqlClient;
@@ -28,7 +28,7 @@ export interface WorkerOptions {
   leaseMs: number;
   pollIntervalMs: number;
   logger: JobLogger;
-  onReclaimedFailure?(jobs: Array<{ id: string; job_id: string; last_error: string }>): Promise<void>;
+  onReclaimedFailure?(jobs: ReclaimedJob[]): Promise<void>;
 }
 
 /**

@@ -44,12 +44,15 @@ const RECLAIM_EXPIRED = `
          locked_by = null, locked_until = null, lock_token = null
     from expired e
    where j.id = e.id
-  returning j.id::text as id, j.status, j.job_id, j.last_error`;
+  returning j.id::text as id, j.status, j.job_id, j.event_name, j.attempts, j.last_error`;
 
 export interface ReclaimedJob {
   id: string;
   status: 'PENDING' | 'FAILED';
   job_id: string;
+  event_name: string;
+  /** Attempts used, the dead worker's included. */
+  attempts: number;
   last_error: string;
 }
 
