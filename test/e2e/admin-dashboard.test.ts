@@ -77,7 +77,7 @@ async function signInWithKey(key: string): Promise<string> {
 
 /** A session value in the documented format, signed with `secret`, expiring at `expires` (unix seconds). */
 function craftSession(userId: string, expires: number, secret = SESSION_SECRET): string {
-  const body = `v1.${userId}.${expires}`;
+  const body = `v2.${userId}.${(expires - 8 * 3600) * 1000}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }
 
@@ -136,9 +136,10 @@ describe('the jobs dashboard over HTTP', () => {
     const refused = {
       none: undefined,
       'signed with another secret': craftSession(id, now + 600, 'not-the-server-secret-0123456789abcdef'),
-      tampered: valid.replace(`.${now + 600}.`, `.${now + 60_000}.`),
+      // The issue time moved a minute on, the signature kept: a session made to last longer than we said.
+      tampered: valid.replace(/\.(\d+)\.(?=[^.]+$)/, (_, issued: string) => `.${Number(issued) + 60_000}.`),
       expired: craftSession(id, now - 1),
-      garbage: 'v1.not-a-session',
+      garbage: 'v2.not-a-session',
     };
     for (const pathname of PAGES) {
       for (const [what, cookie] of Object.entries(refused)) expectSignInRedirect(await get(pathname, cookie), `${pathname} with ${what}`);
@@ -159,7 +160,7 @@ describe('the jobs dashboard over HTTP', () => {
     const byKey = await post('/admin/jobs/session', { apiKey: adminKey });
     expect(byKey.status).toBe(303);
     expect(byKey.headers.get('location')).toBe('/admin/jobs');
-    expect(byKey.headers.get('set-cookie')).toMatch(new RegExp(`^${COOKIE}=v1\\.[^;]+; Path=/; Max-Age=28800; HttpOnly; SameSite=Strict; Secure$`));
+    expect(byKey.headers.get('set-cookie')).toMatch(new RegExp(`^${COOKIE}=v2\\.[^;]+; Path=/; Max-Age=28800; HttpOnly; SameSite=Strict; Secure$`));
     expect((await get('/admin/jobs', sessionOf(byKey))).status).toBe(200);
 
     const wrongKey = await post('/admin/jobs/session', { apiKey: 'sk_not_a_real_key_at_all' });
@@ -238,6 +239,17 @@ describe('the jobs dashboard over HTTP', () => {
     const signedOut = await post('/admin/jobs/sign-out', {}, { cookie: session });
     expect(signedOut.status).toBe(303);
     expect(signedOut.headers.get('set-cookie')).toMatch(new RegExp(`^${COOKIE}=; Path=/; Max-Age=0;`));
+  });
+
+  it('ends the session on sign-out for every copy of the cookie, not only the browser that signed out', async () => {
+    const copied = await signInWithKey(adminKey);
+    const signedOut = await post('/admin/jobs/sign-out', {}, { cookie: await signInWithKey(adminKey) });
+    expect(signedOut.status).toBe(303);
+    expectSignInRedirect(await get('/admin/jobs', copied), 'the dashboard with a copy of a signed-out cookie');
+    const action = await post('/admin/jobs/1/actions', { action: 'retry' }, { cookie: copied });
+    expect(action.status).toBe(401);
+    // Signing in again afterwards works.
+    expect((await get('/admin/jobs', await signInWithKey(adminKey))).status).toBe(200);
   });
 });
 

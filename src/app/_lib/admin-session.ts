@@ -1,6 +1,9 @@
-// The operators' dashboard session: a cookie holding `v1.<user id>.<expiry, unix seconds>.<HMAC-SHA256>`, signed
-// with ADMIN_SESSION_SECRET. Stateless: the signature proves we issued it, the expiry bounds it, and every request
-// re-reads the user (findAdmin), so a demoted admin is out at once. Signing out clears the cookie.
+// The operators' dashboard session: a cookie holding `v2.<user id>.<issued at, unix milliseconds>.<HMAC-SHA256>`,
+// signed with ADMIN_SESSION_SECRET; it expires ADMIN_SESSION_SECONDS after it was issued. (v1 carried the expiry in
+// seconds, too coarse to tell a session from a sign-out in the same second; v1 values are refused: sign in again.)
+// The signature proves we issued it, the issue time bounds it, and every request re-reads the
+// user (findAdmin), so a demoted admin is out at once, and so is every session issued before that user last signed
+// out (users.admin_sessions_revoked_at): a copied cookie dies with the sign-out, not only at its expiry.
 import { createHmac } from 'node:crypto';
 import { UnavailableError } from '@/domain/errors';
 import { isUuid } from '@/domain/is-uuid';
@@ -23,19 +26,28 @@ const mac = (secret: string, body: string) => createHmac('sha256', secret).updat
 
 /** A signed session value for `userId`, valid until `now` + ADMIN_SESSION_SECONDS. */
 export function signAdminSession(config: Config, userId: string, now = new Date()): string {
-  const body = `v1.${userId}.${Math.floor(now.getTime() / 1000) + ADMIN_SESSION_SECONDS}`;
+  const body = `v2.${userId}.${now.getTime()}`;
   return `${body}.${mac(sessionSecret(config), body)}`;
 }
 
-/** The user id a session value names, or undefined when it is malformed, forged or expired. */
-export function verifyAdminSession(config: Config, value: string | undefined, now = new Date()): string | undefined {
+/** Who a valid session value names, and when it was issued. */
+export interface AdminSession {
+  userId: string;
+  issuedAt: Date;
+}
+
+/** The session a value holds, or undefined when it is malformed, forged or expired. */
+export function verifyAdminSession(config: Config, value: string | undefined, now = new Date()): AdminSession | undefined {
   const parts = (value ?? '').split('.');
   if (parts.length !== 4) return undefined;
-  const [version, userId, expires, signature] = parts as [string, string, string, string];
+  const [version, userId, issued, signature] = parts as [string, string, string, string];
   // The signature is checked (in constant time) before anything it covers is believed.
-  if (!secretsMatch(signature, mac(sessionSecret(config), `${version}.${userId}.${expires}`))) return undefined;
-  if (version !== 'v1' || !isUuid(userId) || !/^\d+$/.test(expires)) return undefined;
-  return Number(expires) * 1000 > now.getTime() ? userId : undefined;
+  if (!secretsMatch(signature, mac(sessionSecret(config), `${version}.${userId}.${issued}`))) return undefined;
+  if (version !== 'v2' || !isUuid(userId) || !/^\d{1,15}$/.test(issued)) return undefined;
+  const issuedAt = new Date(Number(issued));
+  // Not yet issued (a clock far behind ours) or expired: refused either way.
+  if (issuedAt.getTime() > now.getTime() + 60_000 || issuedAt.getTime() + ADMIN_SESSION_SECONDS * 1000 <= now.getTime()) return undefined;
+  return { userId, issuedAt };
 }
 
 /** Set-Cookie for a new session: HttpOnly, SameSite=Strict (no cross-site request carries it), Secure in production. */

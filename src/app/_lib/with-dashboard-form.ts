@@ -43,9 +43,9 @@ export function isSameOrigin(request: Request, runtime: Runtime): boolean {
 
 /** The admin a request's session cookie names: 401 without a valid one, 403 when that user is no longer an admin. */
 export async function sessionAdmin(runtime: Runtime, cookieValue: string | undefined): Promise<User> {
-  const userId = verifyAdminSession(runtime.config, cookieValue);
-  if (!userId) throw new UnauthorizedError('Sign in to use the jobs dashboard');
-  return findAdmin(runtime.database.db, userId);
+  const session = verifyAdminSession(runtime.config, cookieValue);
+  if (!session) throw new UnauthorizedError('Sign in to use the jobs dashboard');
+  return findAdmin(runtime.database.db, session);
 }
 
 export function withDashboardForm<Params extends RouteParams, Schema extends z.ZodType>(

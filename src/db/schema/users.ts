@@ -11,6 +11,8 @@ export const users = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     role: text('role', { enum: ['USER', 'ADMIN'] }).notNull().default('USER'),
     passwordHash: text('password_hash'),
+    /** Signing out of the dashboard ends every dashboard session of this user issued before it (all devices). */
+    adminSessionsRevokedAt: timestamp('admin_sessions_revoked_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -18,10 +18,18 @@ export async function authenticateAdmin(db: Database, credentials: AdminCredenti
   return user;
 }
 
-/** The admin a session names, if that user still exists and is still an admin. */
-export async function findAdmin(db: Database, userId: string): Promise<User> {
-  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
-  if (!user) throw new UnauthorizedError('Your session has ended: sign in again');
+/** The admin a session names, if that user still exists, is still an admin, and has not signed out since it was issued. */
+export async function findAdmin(db: Database, session: { userId: string; issuedAt: Date }): Promise<User> {
+  const [user] = await db.select().from(users).where(eq(users.id, session.userId)).limit(1);
+  const revokedAt = user?.adminSessionsRevokedAt;
+  if (!user || (revokedAt && session.issuedAt.getTime() < revokedAt.getTime())) {
+    throw new UnauthorizedError('Your session has ended: sign in again');
+  }
   if (user.role !== 'ADMIN') throw new ForbiddenError('Only admins can use the jobs dashboard');
   return user;
+}
+
+/** Signing out: every dashboard session of this admin issued before now stops working, on every device. */
+export async function revokeAdminSessions(db: Database, userId: string): Promise<void> {
+  await db.update(users).set({ adminSessionsRevokedAt: new Date() }).where(eq(users.id, userId));
 }

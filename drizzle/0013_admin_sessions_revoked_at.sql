@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "admin_sessions_revoked_at" timestamp with time zone;
