@@ -17,6 +17,9 @@ const nextConfig = {
     '@bull-board/ui',
   ],
   poweredByHeader: false,
+  // The build type-checks the app only (src/): tests, bench and scripts are checked by `npm run typecheck`, so a
+  // test that does not compile fails the test run, not the build of the app.
+  typescript: { tsconfigPath: 'tsconfig.build.json' },
 };
 
 export default nextConfig;
