@@ -214,37 +214,47 @@ class LocalSystem implements BenchSystem {
    * COMPLETED. Not to the handler's end: the last step's memo and the completion may be written after it returns.
    */
   async #threeStep(jobs: number, concurrency: number): Promise<number> {
-    await this.#dispatchMany('bench/three-step', jobs);
-    const countdown = new Countdown(jobs);
-    const startedAt = performance.now();
-    const worker = await this.#startWorker(concurrency, registryWith(() => {}, () => countdown.tick()));
-    try {
-      const elapsedMs = await timeToFinished({
-        what: `${jobs} 3-step jobs at concurrency ${concurrency}`,
-        handler: 'ended',
-        countdown,
-        startedAt,
-        finishedCount: () => this.#completedCount('three-step'),
-      });
-      return jobs / (elapsedMs / 1000);
-    } finally {
-      await worker.stop();
-    }
+    return this.#drain({
+      event: 'bench/three-step',
+      definitionId: 'three-step',
+      what: `${jobs} 3-step jobs at concurrency ${concurrency}`,
+      handler: 'ended',
+      jobs,
+      concurrency,
+      registryFor: (tick) => registryWith(() => {}, tick),
+    });
   }
 
   /** The standard process workload at another concurrency or registry, timed the same way: to N COMPLETED rows. */
   async #processAt(jobs: number, concurrency: number, registryFor: (onJob: () => void) => JobRegistry = (onJob) => registryWith(onJob, () => {})): Promise<number> {
-    await this.#dispatchMany('bench/noop', jobs);
+    return this.#drain({ event: 'bench/noop', definitionId: 'noop', what: `${jobs} no-op jobs at concurrency ${concurrency}`, handler: 'started', jobs, concurrency, registryFor });
+  }
+
+  /**
+   * N jobs of one definition queued, then one worker at `concurrency` whose registry ticks the countdown; jobs/s from
+   * the worker's start until all N rows are COMPLETED.
+   */
+  async #drain(options: {
+    event: 'bench/noop' | 'bench/three-step';
+    definitionId: string;
+    what: string;
+    handler: 'started' | 'ended';
+    jobs: number;
+    concurrency: number;
+    registryFor: (tick: () => void) => JobRegistry;
+  }): Promise<number> {
+    const { jobs } = options;
+    await this.#dispatchMany(options.event, jobs);
     const countdown = new Countdown(jobs);
     const startedAt = performance.now();
-    const worker = await this.#startWorker(concurrency, registryFor(() => countdown.tick()));
+    const worker = await this.#startWorker(options.concurrency, options.registryFor(() => countdown.tick()));
     try {
       const elapsedMs = await timeToFinished({
-        what: `${jobs} no-op jobs at concurrency ${concurrency}`,
-        handler: 'started',
+        what: options.what,
+        handler: options.handler,
         countdown,
         startedAt,
-        finishedCount: () => this.#completedCount('noop'),
+        finishedCount: () => this.#completedCount(options.definitionId),
       });
       return jobs / (elapsedMs / 1000);
     } finally {
