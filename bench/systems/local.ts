@@ -12,6 +12,7 @@ import { defineEvent } from '../../src/jobs/event-type';
 import { silentLogger } from '../../src/jobs/logger';
 import { LocalProvider } from '../../src/jobs/providers/local/local-provider';
 import { JobRegistry, MAX_EVENTS_PER_DISPATCH } from '../../src/jobs/registry';
+import { logStatement, type StatementLog } from '../lib/statement-log';
 import { Countdown, now } from '../lib/timing';
 import { timeToFinished } from '../lib/workloads';
 import type { BenchSystem, ExtraWorkload, JobPayload, RunningWorker, SystemContext, SystemFactory, WorkerOptions, WorkloadSettings } from '../lib/system';
@@ -196,10 +197,11 @@ class LocalSystem implements BenchSystem {
     return this.#startWorker(concurrency, registryWith(onJob, () => {}));
   }
 
-  async #startWorker(concurrency: number, registry: JobRegistry): Promise<RunningWorker> {
+  /** `observe` sees the worker's database first (a StatementLog wraps it); the worker runs on what it returns. */
+  async #startWorker(concurrency: number, registry: JobRegistry, observe: (database: DatabaseHandle) => DatabaseHandle = (database) => database): Promise<RunningWorker> {
     // PGlite is one connection per process: the worker shares it. PostgreSQL: a pool of its own.
     const database = this.driver === 'pglite' ? this.#database! : openNodePostgres(this.#url, { poolSize: concurrency + 2 });
-    const provider = this.#provider(database, registry, concurrency);
+    const provider = this.#provider(observe(database), registry, concurrency);
     await provider.start();
     return {
       stop: async () => {
@@ -222,6 +224,8 @@ class LocalSystem implements BenchSystem {
       jobs,
       concurrency,
       registryFor: (tick) => registryWith(() => {}, tick),
+      // What bounds this figure: each job's first two memos are committed in series, one group statement at a time.
+      logStatement: 'memos_save',
     });
   }
 
@@ -242,12 +246,20 @@ class LocalSystem implements BenchSystem {
     jobs: number;
     concurrency: number;
     registryFor: (tick: () => void) => JobRegistry;
+    /** A statement of the worker's to time and describe on stderr after the run (statement-log.ts). */
+    logStatement?: string;
   }): Promise<number> {
-    const { jobs } = options;
+    const { jobs, logStatement: statementName } = options;
     await this.#dispatchMany(options.event, jobs);
     const countdown = new Countdown(jobs);
+    let statements: StatementLog | undefined;
+    const observe = (database: DatabaseHandle): DatabaseHandle => {
+      if (!statementName) return database;
+      statements = logStatement(database, statementName);
+      return statements.database;
+    };
     const startedAt = performance.now();
-    const worker = await this.#startWorker(options.concurrency, options.registryFor(() => countdown.tick()));
+    const worker = await this.#startWorker(options.concurrency, options.registryFor(() => countdown.tick()), observe);
     try {
       const elapsedMs = await timeToFinished({
         what: options.what,
@@ -256,6 +268,7 @@ class LocalSystem implements BenchSystem {
         startedAt,
         finishedCount: () => this.#completedCount(options.definitionId),
       });
+      if (statements) console.error(`bench: ${options.what}: ${statements.describe(jobs, elapsedMs)}`);
       return jobs / (elapsedMs / 1000);
     } finally {
       await worker.stop();
