@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineJob, type JobDefinition } from '../../src/jobs/define';
+import { defineEvent } from '../../src/jobs/event-type';
+import type { BullmqProvider } from '../../src/jobs/providers/bullmq/bullmq-provider';
 import type { JobInspector } from '../../src/jobs/providers/inspection';
 import { createProviderHarness, type ProviderHarness } from '../helpers/provider-harness';
+import { redisUrl } from '../helpers/services';
 import { echo, failing, flaky, inspectorDefinitions, nul, prepared } from '../fixtures/inspector-jobs';
+
+// A job that runs until the test lets it finish: an active job whose lock the health test can take away.
+const held = defineEvent('inspect/held', z.object({}));
+let releaseHeld: () => void = () => {};
+const heldUntilReleased = new Promise<void>((resolve) => (releaseHeld = resolve));
+const heldDefinition = defineJob({ id: 'inspect-held', trigger: { event: held }, retries: 0 }, () => heldUntilReleased) as JobDefinition<never>;
 
 // The same contract as the local inspector, through BullMQ's Queue API plus the anchor rows (steps, cancellations).
 describe('BullMQ inspector', () => {
@@ -12,14 +24,17 @@ describe('BullMQ inspector', () => {
   beforeAll(async () => {
     harness = await createProviderHarness(
       'bullmq',
-      [echo, flaky, nul],
+      [echo, flaky, nul, held],
       // Without the every-minute cron job: its scheduler's jobs would come and go under the counts asserted here.
-      inspectorDefinitions.filter((definition) => definition.id !== 'inspect-cron'),
+      [...inspectorDefinitions.filter((definition) => definition.id !== 'inspect-cron'), heldDefinition],
     );
     inspector = harness.provider.inspector!;
     await harness.provider.start();
   });
-  afterAll(() => harness.close());
+  afterAll(async () => {
+    releaseHeld();
+    await harness.close();
+  });
 
   const dispatch = async (name: 'inspect/echo' | 'inspect/flaky', data: Record<string, unknown>, options: { delay?: string } = {}) =>
     (await harness.client.dispatch({ name, data } as never, options as never)).ids[0]!;
@@ -136,6 +151,22 @@ describe('BullMQ inspector', () => {
     expect(counts).toMatchObject({ COMPLETED: 0, FAILED: 0, CANCELLED: 0, PENDING: 1 });
     expect((await inspector.get(pending))!.status).toBe('PENDING');
   });
+
+  // Last: the job whose lock is taken away stays behind (BullMQ's stalled check would run it again).
+  it('counts an active job whose lock is gone as stuck, and one whose worker holds its lock as not', async () => {
+    const id = (await harness.client.dispatch({ name: 'inspect/held', data: {} } as never)).ids[0]!;
+    await harness.waitForStatus(id, 'PROCESSING');
+    expect(await inspector.queueHealth()).toEqual({ depth: 0, oldestPendingAgeMs: null, stuck: 0 });
+    // What a worker that died mid-job leaves: the job in BullMQ's active list, its lock key expired.
+    const [queueName, bullmqId] = id.split('/') as [string, string];
+    const redis = new Redis(redisUrl());
+    try {
+      expect(await redis.del((harness.provider as BullmqProvider).queue(queueName).toKey(`${bullmqId}:lock`))).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+    expect(await inspector.queueHealth()).toEqual({ depth: 0, oldestPendingAgeMs: null, stuck: 1 });
+  });
 });
 
 // BullMQ's job scheduler queues each slot's job ahead, as a delayed job named after the scheduler and the slot.
@@ -159,4 +190,5 @@ describe('BullMQ inspector: cron slots', () => {
       { definition: 'inspect-cron', slot: never, jobId: null, status: null },
     ]);
   });
+
 });
