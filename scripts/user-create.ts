@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { getConfig } from '../src/env';
+import { loadEnvFiles } from '../src/load-env-files';
 import { openDatabase } from '../src/db/client';
 import { createUser } from '../src/domain/users/create-user';
 
@@ -19,6 +20,7 @@ if (!email.success) {
   process.exit(2);
 }
 
+loadEnvFiles();
 const config = getConfig();
 const database = await openDatabase(config.database, { isVercel: config.isVercel, poolSize: 1 });
 try {

@@ -169,8 +169,8 @@ const envSchema = z
     };
     if (env.JOBS_PROVIDER === 'bullmq') require('REDIS_URL', 'when JOBS_PROVIDER=bullmq');
     if (env.JOBS_PROVIDER === 'inngest' && env.NODE_ENV === 'production' && !env.INNGEST_DEV) {
-      require('INNGEST_EVENT_KEY', 'when JOBS_PROVIDER=inngest in production (or set INNGEST_DEV=1)');
-      require('INNGEST_SIGNING_KEY', 'when JOBS_PROVIDER=inngest in production (or set INNGEST_DEV=1)');
+      require('INNGEST_EVENT_KEY', 'when JOBS_PROVIDER=inngest in production (or set INNGEST_DEV=true)');
+      require('INNGEST_SIGNING_KEY', 'when JOBS_PROVIDER=inngest in production (or set INNGEST_DEV=true)');
     }
     if (env.VERCEL) {
       require(
@@ -293,9 +293,17 @@ function applyAliases(source: Record<string, string | undefined>): Record<string
   return merged;
 }
 
+/**
+ * An empty variable counts as unset, for every variable alike: `.env.example` copied as it is (`JOBS_MODE=`), or a
+ * deployment's blank field, means "the default", not "the value ''".
+ */
+function withoutEmptyValues(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+}
+
 /** Parses an environment (process.env by default) into typed config, or throws one ConfigError naming each bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): Config {
-  const result = envSchema.safeParse(applyAliases(source));
+  const result = envSchema.safeParse(applyAliases(withoutEmptyValues(source)));
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');

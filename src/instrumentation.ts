@@ -5,13 +5,21 @@ import * as Sentry from '@sentry/nextjs';
 
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const [{ getConfig }, { sentryInitOptions }] = await Promise.all([import('./env'), import('./observability/sentry')]);
-  const config = getConfig();
-  const sentry = sentryInitOptions({ dsn: config.sentryDsn, environment: config.nodeEnv });
-  // The dev server may call register() again after a reload: one client per process.
-  if (sentry && !Sentry.getClient()) Sentry.init(sentry);
-  const { startWebProcess } = await import('./start-web-process');
-  await startWebProcess();
+  try {
+    const [{ getConfig }, { sentryInitOptions }] = await Promise.all([import('./env'), import('./observability/sentry')]);
+    const config = getConfig();
+    const sentry = sentryInitOptions({ dsn: config.sentryDsn, environment: config.nodeEnv });
+    // The dev server may call register() again after a reload: one client per process.
+    if (sentry && !Sentry.getClient()) Sentry.init(sentry);
+    const { startWebProcess } = await import('./start-web-process');
+    await startWebProcess();
+  } catch (error) {
+    // Next logs a failed register() and then serves every request with a 500, health checks included: a process
+    // that cannot start must exit instead, non-zero, so its supervisor sees it and the message is the last line.
+    // A ConfigError's message names each bad variable; anything else prints with its stack.
+    console.error(error instanceof Error && error.name === 'ConfigError' ? error.message : error);
+    process.exit(1);
+  }
 }
 
 // What a route or page throws past its handler (pages, server components, anything not caught by our wrappers,

@@ -5,12 +5,14 @@
 import { createServer } from 'node:http';
 import { checkHealth } from './domain/health';
 import { getConfig } from './env';
+import { loadEnvFiles } from './load-env-files';
 import { sentryInitOptions } from './observability/sentry';
 import { waitForSchema } from './ensure-schema';
 import { setProcessRole } from './process-role';
 import { getRuntime, type Runtime } from './runtime';
 import { installShutdownHandlers, shutdownSignal } from './shutdown';
 
+loadEnvFiles();
 const config = getConfig();
 const sentry = sentryInitOptions({ dsn: config.sentryDsn, environment: config.nodeEnv });
 if (sentry) (await import('@sentry/node')).init(sentry);

@@ -1,5 +1,18 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from '../src/env';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+/** The variables `.env.example` sets, as a copy of it to `.env.local` would set them. */
+const exampleEnv = Object.fromEntries(
+  readFileSync(path.join(ROOT, '.env.example'), 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+      return match ? [[match[1]!, match[2]!]] : [];
+    }),
+);
 
 function errorOf(env: Record<string, string>): string {
   try {
@@ -10,6 +23,22 @@ function errorOf(env: Record<string, string>): string {
   }
   throw new Error('expected parseEnv to throw');
 }
+
+describe('.env.example', () => {
+  it('works as it is, copied to .env.local: empty values are the defaults, the embedded database in worker mode', () => {
+    const config = parseEnv(exampleEnv);
+    expect(config.jobs).toMatchObject({ provider: 'local', mode: 'worker', runsWorker: true });
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: '.data/pglite' });
+  });
+
+  it('lists every variable of the README’s configuration table (VERCEL is Vercel’s to set)', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## HTTP API'));
+    const documented = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)`/gm)].map((match) => match[1]!).filter((name) => name !== 'VERCEL');
+    expect(documented.length).toBeGreaterThan(40);
+    expect(documented.filter((name) => !(name in exampleEnv))).toEqual([]);
+  });
+});
 
 describe('parseEnv', () => {
   it('defaults to the local provider on the embedded database in worker mode', () => {

@@ -1,4 +1,5 @@
 // Parsing of the CLI's option values with zod: a bad value is a usage error (exit 2) naming the option.
+import { isJobRowId } from '../jobs/job-row-id';
 import { z } from 'zod';
 import { JOB_STATUSES, type JobStatus } from '../db/schema/jobs';
 import { toMilliseconds } from '../jobs/duration';
@@ -10,7 +11,7 @@ const durationText = z
   .transform((value) => toMilliseconds(value as `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`))
   .refine((ms) => ms > 0, 'expected a duration above zero');
 
-const jobId = z.string().regex(/^[1-9][0-9]{0,18}$/, 'expected a job id (a positive whole number)');
+const jobId = z.string().refine(isJobRowId, 'expected a job id (a positive whole number)');
 
 const status = z
   .string()

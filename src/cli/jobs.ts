@@ -5,6 +5,7 @@
 import { userInfo } from 'node:os';
 import { CommanderError } from 'commander';
 import { getConfig } from '../env';
+import { loadEnvFiles } from '../load-env-files';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { appDefinitions, createJobDeps } from '../jobs/definitions';
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
   let database: DatabaseHandle | undefined;
   let provider: JobProvider | undefined;
   const connect = async () => {
+    loadEnvFiles();
     const config = getConfig();
     database = await openDatabase(config.database, { isVercel: config.isVercel, poolSize: 2 });
     // The embedded database is migrated by whoever opens it first, as the app does.

@@ -1,8 +1,10 @@
 // `npm run db:migrate`: applies drizzle/ to the configured database (or the embedded one) and exits.
 import { getConfig } from '../env';
+import { loadEnvFiles } from '../load-env-files';
 import { openDatabase } from './client';
 import { migrateDatabase } from './migrate';
 
+loadEnvFiles();
 const config = getConfig();
 const handle = await openDatabase(config.database, { isVercel: config.isVercel, poolSize: 2 });
 try {

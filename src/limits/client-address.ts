@@ -5,7 +5,10 @@
 //   client put there (installClientAddressStamp, from start-web-process.ts);
 // - X-Forwarded-For is believed only as far as TRUST_PROXY says: N trusted proxies in front of the app means the
 //   address N-th from the right (the one our nearest proxy saw) — a client can prepend anything, not append.
+// - an IPv6 client counts as its /64: one subscriber is routinely given a whole /64, so counting single addresses
+//   would hand anyone 2^64 fresh buckets.
 import http from 'node:http';
+import ipaddr from 'ipaddr.js';
 
 export const CLIENT_ADDRESS_HEADER = 'x-signing-jobs-peer-address';
 
@@ -26,16 +29,28 @@ export function installClientAddressStamp(): void {
 }
 
 /**
- * The client's address: with `trustedProxies` = 0 the socket's peer; with N ≥ 1 the N-th X-Forwarded-For entry
- * from the right (falling back to the peer when the header has fewer entries). `unknown` when neither is there
- * (a process that did not install the stamp): those requests share one bucket rather than escape the limit.
+ * The client's address as the per-IP limits count it: with `trustedProxies` = 0 the socket's peer; with N ≥ 1 the
+ * N-th X-Forwarded-For entry from the right (falling back to the peer when the header has fewer entries). IPv4 as
+ * is (also when written IPv4-mapped, ::ffff:a.b.c.d), IPv6 as its /64 (`2001:db8:1:2::/64`). `unknown` when there is
+ * no address (a process that did not install the stamp): those requests share one bucket rather than escape the limit.
  */
 export function clientAddress(headers: Headers, trustedProxies: number): string {
   const peer = headers.get(CLIENT_ADDRESS_HEADER) || 'unknown';
-  if (trustedProxies === 0) return peer;
+  if (trustedProxies === 0) return limitBucket(peer);
   const forwarded = (headers.get('x-forwarded-for') ?? '')
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
-  return forwarded[forwarded.length - trustedProxies] ?? peer;
+  return limitBucket(forwarded[forwarded.length - trustedProxies] ?? peer);
+}
+
+/** The bucket of an address: IPv4 itself, IPv6 its /64; anything that is not an address (a proxy's junk) as given. */
+function limitBucket(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  const prefix = v6.parts.slice(0, 4).concat([0, 0, 0, 0]);
+  return `${new ipaddr.IPv6(prefix).toString()}/64`;
 }

@@ -33,6 +33,9 @@ export function redactError(error: unknown, depth = 0): unknown {
 /** The message without values: Drizzle's "Failed query: <sql>\nparams: <values>" keeps its SQL. */
 function redactMessage(error: Error & Record<string, unknown>): string {
   if (typeof error.query === 'string' && Array.isArray(error.params)) return `Failed query: ${error.query}`;
-  // PostgreSQL quotes the offending input: invalid input syntax for type uuid: "<value>".
-  return error.message.replace(/(for type [\w ]+): ".*"$/s, '$1: <redacted>');
+  // PostgreSQL quotes the offending input: invalid input syntax for type uuid: "<value>", invalid input value for
+  // enum x: "<value>", value "<value>" is out of range for type bigint.
+  return error.message
+    .replace(/(for (?:type|enum) [\w ."]+): ".*"$/s, '$1: <redacted>')
+    .replace(/^value ".*" is out of range for type/s, 'value <redacted> is out of range for type');
 }

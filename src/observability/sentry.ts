@@ -5,6 +5,7 @@
 // the client their instrumentation bundle created, as long as every copy is the same version (package.json pins it).
 import { captureException, getClient, type Integration } from '@sentry/core';
 import { redactError } from './redact-error';
+import { redactTokens } from './redact-tokens';
 
 export interface SentrySettings {
   dsn: string | undefined;
@@ -20,7 +21,20 @@ export function sentryInitOptions(settings: SentrySettings) {
     // Dedupe drops an event identical to the previous one: two jobs failing with the same error would be reported
     // as one, and the second job would be invisible. Every job failure is its own event here.
     integrations: (defaults: Integration[]) => defaults.filter((integration) => integration.name !== 'Dedupe'),
+    // The SDK attaches the request's URL (a signing link's token in /api/sign/<token>), breadcrumbs and more: every
+    // token of ours in the event is redacted before it leaves the process. Events are rare (errors), the copy cheap.
+    beforeSend: <Event>(event: Event): Event => withoutTokens(event),
+    beforeSendTransaction: <Event>(event: Event): Event => withoutTokens(event),
   };
+}
+
+function withoutTokens<Event>(event: Event): Event {
+  try {
+    return JSON.parse(redactTokens(JSON.stringify(event))) as Event;
+  } catch {
+    // Not JSON (the SDK normalizes events before this, so not expected): send it without its request instead.
+    return { ...event, request: undefined };
+  }
 }
 
 export function isSentryEnabled(): boolean {

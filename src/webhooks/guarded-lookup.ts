@@ -34,7 +34,9 @@ export function createGuardedLookup(policy: AddressPolicy, resolve: Resolver = s
         for (const { address } of usable) {
           const reason = refusalReason(address, policy);
           if (reason) {
-            callback(new RefusedAddressError(`${hostname} resolves to a refused address: ${reason}`), '', 0);
+            // Not which address, nor what kind: the error is shown to whoever registered the URL, and must not
+            // let a user map the deployment's internal names to their addresses.
+            callback(new RefusedAddressError(`${hostname} resolves to an address webhooks may not reach (private, loopback or reserved)`), '', 0);
             return;
           }
         }

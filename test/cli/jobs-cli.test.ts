@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineJob, type JobDefinition } from '../../src/jobs/define';
@@ -47,11 +48,14 @@ describe('npm run jobs', () => {
   afterAll(() => harness.close());
 
   const cli = (...args: string[]) => cliWith({ DATABASE_URL: harness.database.url }, ...args);
-  const cliWith = (env: Record<string, string | undefined>, ...args: string[]) =>
+  /** The CLI as `npm run jobs` starts it, from `cwd` (this checkout unless told: e.g. a directory holding a .env.local). */
+  const cliWith = (env: Record<string, string | undefined>, ...args: string[]) => cliIn(root, env, ...args);
+  const cliIn = (cwd: string, env: Record<string, string | undefined>, ...args: string[]) =>
     new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/jobs.ts', ...args], {
-        cwd: root,
-        env: { ...withoutDatabase(process.env), JOBS_PROVIDER: 'local', LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
+      const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+      const child = spawn(process.execPath, ['--import', tsx, path.join(root, 'src/cli/jobs.ts'), ...args], {
+        cwd,
+        env: { ...withoutDatabase(process.env), JOBS_PROVIDER: 'local', LOG_LEVEL: 'warn', NODE_ENV: 'test', TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -105,6 +109,20 @@ describe('npm run jobs', () => {
     const inngest = await cliWith({ DATABASE_URL: harness.database.url, JOBS_PROVIDER: 'inngest', INNGEST_DEV: 'true' }, 'list', '--json');
     expect(inngest.code).toBe(1);
     expect(inngest.json()).toMatchObject({ code: 'wrong-provider', error: expect.stringContaining('/runs') });
+  });
+
+  it('reads DATABASE_URL from the .env.local of the directory it runs in, as next start does', async () => {
+    const id = await finished({ ref: randomUUID() }, 'COMPLETED');
+    const dir = await mkdtemp(path.join(tmpdir(), 'jobs-cli-env-'));
+    try {
+      await writeFile(path.join(dir, '.env.local'), `DATABASE_URL=${harness.database.url}\n`);
+      // Not NODE_ENV=test: Next's loader leaves .env.local out under test, as next itself does.
+      const show = await cliIn(dir, { NODE_ENV: 'production' }, 'show', id, '--json');
+      expect(show.code, show.stderr).toBe(0);
+      expect(show.json()).toMatchObject({ id, status: 'COMPLETED' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists and shows jobs as JSON, secrets redacted; a missing job is exit 3', async () => {

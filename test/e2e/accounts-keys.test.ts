@@ -95,7 +95,7 @@ describe('sign-in and API keys', () => {
     expect(status).toBe(429);
   });
 
-  it('refuses to start in production with WEBHOOK_ALLOW_PRIVATE=true, naming the variable and WEBHOOK_ALLOWED_HOSTS', async () => {
+  it('refuses to start in production with WEBHOOK_ALLOW_PRIVATE=true, naming the variable and WEBHOOK_ALLOWED_HOSTS, and exits 1', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-refused-'));
     const port = await freePort();
     const child = spawnNextStart('web-allow-private', port, { PGLITE_DATA_DIR: dir, WEBHOOK_ALLOW_PRIVATE: 'true', PUBLIC_WEBAPP_URL: `http://127.0.0.1:${port}` });
@@ -106,8 +106,11 @@ describe('sign-in and API keys', () => {
       ]);
       expect(outcome, child.output()).toBe('refused');
       expect(child.output()).toContain('WEBHOOK_ALLOWED_HOSTS');
+      // It exits: a supervisor (or `npm start` in a terminal) sees the failure instead of a server answering 500s.
+      const exit = await Promise.race([child.exited, new Promise((resolve) => setTimeout(() => resolve('still running after 30 s'), 30_000).unref())]);
+      expect(exit, child.output()).toBe(1);
       const health = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status, () => 'no answer');
-      expect(health).not.toBe(200);
+      expect(health).toBe('no answer');
     } finally {
       await child.stop();
       await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { waitFor } from '../helpers/wait-for';
 import { createAdmin } from './support/admin';
 import { recordCspViolations, withBrowser } from './support/browser';
 import { defineConfiguration, localJobsSettled } from './support/configuration';
-import { call } from './support/user-agent';
+import { call, tokenIn, waitForEmails } from './support/user-agent';
 
 const SESSION_SECRET = 'e2e-admin-session-secret-0123456789abcdef';
 const COOKIE = 'signing_admin_session';
@@ -79,6 +79,12 @@ async function signInWithKey(key: string): Promise<string> {
 function craftSession(userId: string, expires: number, secret = SESSION_SECRET): string {
   const body = `v2.${userId}.${(expires - 8 * 3600) * 1000}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+/** A session for `userId` issued this millisecond, signed with the server's secret: what a sign-in now would set. */
+function sessionIssuedNow(userId: string): string {
+  const body = `v2.${userId}.${Date.now()}`;
+  return `${body}.${createHmac('sha256', SESSION_SECRET).update(body).digest('base64url')}`;
 }
 
 const adminId = async () => (await query<{ id: string }>(`select id from users where email = $1`, [ADMIN_EMAIL]))[0]!.id;
@@ -250,6 +256,50 @@ describe('the jobs dashboard over HTTP', () => {
     expect(action.status).toBe(401);
     // Signing in again afterwards works.
     expect((await get('/admin/jobs', await signInWithKey(adminKey))).status).toBe(200);
+  });
+});
+
+describe('job ids past what bigint holds', () => {
+  it('name no job: the detail page and an action are 404, a list filter or cursor is a field error, nothing is a 500', async () => {
+    // Signed with the server's secret as a sign-in would (the file's sign-ins stay inside the per-address limit).
+    const session = sessionIssuedNow(await adminId());
+    const tooBig = '9223372036854775808';
+    expect((await get(`/admin/jobs/${tooBig}`, session)).status).toBe(404);
+    expect((await get('/admin/jobs/9223372036854775807', session)).status).toBe(404);
+    expect((await post(`/admin/jobs/${tooBig}/actions`, { action: 'retry' }, { cookie: session })).status).toBe(404);
+    for (const query of [`id=${tooBig}`, `cursor=${tooBig}`]) {
+      const list = await get(`/admin/jobs?${query}`, session);
+      expect(list.status, query).toBe(200);
+      expect(await list.text(), query).toMatch(/a job id is a positive whole number|not a page cursor/);
+    }
+  });
+});
+
+describe('the admin session against what opened it', () => {
+  // A second admin: the reset below revokes its keys, which the other tests' admin must keep.
+  it('ends when the admin revokes the API key it was opened with, and when the admin resets the password', async () => {
+    const email = 'leaked-key-admin@example.com';
+    const ownKey = await createAdmin(app().database!.url, email);
+    const leaked = await call(app(), 'POST', '/api/keys', { key: ownKey, body: { name: 'leaked' } });
+    expect(leaked.status).toBe(201);
+    // The sessions here are issued by the test with the server's secret, byte for byte what a sign-in issues (a
+    // session does not record the key that opened it), so this file's sign-ins stay inside the per-address limit.
+    const [user] = await query<{ id: string }>(`select id from users where email = $1`, [email]);
+    const opened = sessionIssuedNow(user!.id);
+    expect((await get('/admin/jobs', opened)).status).toBe(200);
+    expect((await call(app(), 'DELETE', `/api/keys/${leaked.body.id}`, { key: ownKey })).status).toBe(204);
+    expectSignInRedirect(await get('/admin/jobs', opened), 'the dashboard with a session opened by a revoked key');
+    expect((await get('/api/health/jobs', opened)).status).toBe(401);
+    expect((await post('/admin/jobs/1/actions', { action: 'retry' }, { cookie: opened })).status).toBe(401);
+
+    const beforeReset = sessionIssuedNow(user!.id);
+    expect((await get('/admin/jobs', beforeReset)).status).toBe(200);
+    expect((await call(app(), 'POST', '/api/auth/forgot-password', { body: { email } })).status).toBe(202);
+    const [reset] = await waitForEmails(app(), 1, (e) => e.to === email && e.subject === 'Reset your password', 'the admin’s reset email');
+    const answer = await call(app(), 'POST', '/api/auth/reset-password', { body: { token: tokenIn(reset!, 'reset-password'), password: 'a brand new passphrase' } });
+    expect(answer.status).toBe(200);
+    expectSignInRedirect(await get('/admin/jobs', beforeReset), 'the dashboard with a session from before the password reset');
+    expect((await get('/admin/jobs', sessionIssuedNow(user!.id))).status).toBe(200);
   });
 });
 

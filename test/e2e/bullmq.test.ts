@@ -84,6 +84,31 @@ describe('the BullMQ dashboard', () => {
     expect((await call(app(), 'GET', '/api/jobs/board', { key: 'sk_not_a_key' })).status).toBe(401);
   });
 
+  it('refuses a state-changing request from another site even with the admin’s Basic credentials (403, no job added)', async () => {
+    // A browser resends cached Basic credentials with a cross-site form, and bull-board reads a text/plain body as JSON.
+    const basic = `Basic ${Buffer.from(`ops:${adminKey}`).toString('base64')}`;
+    const board = `${app().url}/api/jobs/board/api/queues/email-send`;
+    const forged = JSON.stringify({ name: 'csrf', data: { event: { name: 'email/send', data: { to: 'victim@example.com', subject: 'forged', html: 'x', text: 'x' } } } });
+    const redis = new Redis(redisUrl());
+    try {
+      const jobIdCounter = async () => redis.get(`${REDIS_PREFIX}:email-send:id`);
+      const before = await jobIdCounter();
+      const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }];
+      for (const headers of crossSite) {
+        const answer = await fetch(`${board}/add`, { method: 'POST', headers: { authorization: basic, 'content-type': 'text/plain', ...headers }, body: forged });
+        expect(answer.status, JSON.stringify(headers)).toBe(403);
+        expect(await answer.json()).toEqual({ error: 'Cross-origin request refused' });
+      }
+      expect((await fetch(`${board}/pause`, { method: 'PUT', headers: { authorization: basic, origin: 'https://evil.example' } })).status).toBe(403);
+      expect(await jobIdCounter()).toBe(before);
+      // The board's own page (same origin) and a client that is not a browser (no Origin) still act.
+      expect((await fetch(`${board}/pause`, { method: 'PUT', headers: { authorization: basic, origin: app().url } })).status).toBe(200);
+      expect((await fetch(`${board}/resume`, { method: 'PUT', headers: { authorization: basic } })).status).toBe(200);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it("renders bull-board with the app's queues for an admin, in a real browser", async () => {
     // HTTP Basic with the API key as password: what a person does when the browser prompts on the 401.
     await withBrowser({ httpCredentials: { username: 'admin', password: adminKey } }, async (browser) => {

@@ -46,6 +46,12 @@ const app = defineConfiguration('inngest', async (setup) => {
 describeUserFlow(app);
 
 describe('the Inngest endpoint in cloud mode', () => {
+  it('is named on the public /api/health by its path alone, without the app’s URL', async () => {
+    const body = await (await fetch(`${app().url}/api/health`)).json();
+    expect(body).toMatchObject({ provider: 'inngest', providerDetail: expect.stringContaining('/api/inngest') });
+    expect(JSON.stringify(body)).not.toMatch(/https?:|127\.0\.0\.1|localhost/);
+  });
+
   it('a signed sync registers the functions under PUBLIC_WEBAPP_URL', async () => {
     const before = fake.registrations.length;
     expect((await fake.sync()).status).toBe(200);

@@ -47,6 +47,13 @@ function sign(body: string, now = new Date()): string {
 const tampered = (signature: string) => signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0');
 
 describe('serverless mode', () => {
+  it('says on the public /api/health how jobs run, without naming any URL', async () => {
+    const health = await call(app(), 'GET', '/api/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ mode: 'serverless', providerDetail: expect.stringContaining('/api/jobs/run') });
+    expect(JSON.stringify(health.body)).not.toMatch(/https?:|127\.0\.0\.1|localhost/);
+  });
+
   it('reports a job that failed for good in /api/jobs/run to Sentry once, with its tags', async () => {
     const { events } = await sentryEventsOfFailedJob(app(), sentry!, 'serverless-sentry@example.com');
     expect(events).toHaveLength(1);
@@ -102,5 +109,11 @@ describe('serverless mode', () => {
     expect(await database!.handle.sql.query('select id from email_messages')).toHaveLength(rowsBefore.length);
     const [after] = await database!.handle.sql.query(`select status, attempts from background_jobs where id = $1`, [job!.id]);
     expect(after).toEqual({ status: 'COMPLETED', attempts: 1 });
+
+    // A signed request naming an id no bigint holds is a field error, not a 500.
+    const tooBig = JSON.stringify({ jobId: '9999999999999999999' });
+    const refused = await call(app(), 'POST', '/api/jobs/run', { body: tooBig, headers: { 'x-job-signature': sign(tooBig) } });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.issues.map((issue: { path: string }) => issue.path)).toEqual(['jobId']);
   });
 });

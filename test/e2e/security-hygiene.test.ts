@@ -59,6 +59,34 @@ describe('a NUL byte in a text field', () => {
   });
 });
 
+describe('bodies a form or an attacker sends', () => {
+  it('refuses a body nested thousands deep with a 400 naming where (not a 500), and a body not declared JSON with a 415', async () => {
+    const before = web!.output().length;
+    const depth = 7000;
+    const deep = `{"email":"deep@example.com","x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    for (const path of ['/api/auth/forgot-password', '/api/auth/signup', '/api/sign/sgn_not-a-real-token-000000']) {
+      const answer = await call(app(), 'POST', path, { body: deep });
+      expect(answer.status, `${path}: ${JSON.stringify(answer.body)}`).toBe(400);
+      expect(answer.body.issues[0]).toMatchObject({ path: expect.stringMatching(/^x(\.0)+$/), message: 'is nested deeper than 32 levels' });
+    }
+    expect(web!.output().slice(before)).not.toMatch(/Maximum call stack|RangeError|route failed/);
+
+    // What a cross-site HTML form can send without a preflight: text/plain or urlencoded, carrying JSON.
+    const owner = await signUp('form-post@example.com');
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const answer = await fetch(`${app().url}/api/auth/signin`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ email: 'form-post@example.com', password: PASSWORD }) });
+      expect(answer.status, type).toBe(415);
+      expect(await answer.json()).toEqual({ error: 'Send the body as JSON, with Content-Type: application/json' });
+    }
+    const declared = await fetch(`${app().url}/api/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.apiKey}`, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ name: 'with charset' }),
+    });
+    expect(declared.status).toBe(201);
+  });
+});
+
 describe('security headers', () => {
   it('sends CSP with frame-ancestors none, nosniff, no-referrer and HSTS (production) on pages and API answers', async () => {
     for (const path of ['/', '/sign/sgn_unknown-token-000000', '/settings/webhooks', '/api/health']) {

@@ -6,17 +6,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/tokens';
 import { startSentryReceiver, type SentryEvent, type SentryReceiver } from '../helpers/sentry-receiver';
 import { waitFor } from '../helpers/wait-for';
+import type { AppProcess } from './support/app-process';
 import { defineConfiguration, localJobsSettled } from './support/configuration';
 import { failVerificationEmail } from './support/failed-job';
 import { call } from './support/user-agent';
 
 const PASSWORD = 'correct horse battery';
 let receiver: SentryReceiver | undefined;
+let webProcess: AppProcess | undefined;
 
 const app = defineConfiguration('sentry', async (setup) => {
   receiver = await startSentryReceiver();
   const database = await setup.database();
   const started = await setup.startWeb({ DATABASE_URL: database.url, SENTRY_DSN: receiver.dsn });
+  webProcess = started.process;
   return { url: started.url, database, settled: localJobsSettled(database) };
 });
 afterAll(() => receiver?.close());
@@ -73,12 +76,38 @@ describe('an unexpected error in a request', () => {
   });
 });
 
+describe('a signing link in a failed request', () => {
+  it('reaches neither the log nor Sentry: the token in the path is redacted in both', async () => {
+    const token = `sgn_${'T'.repeat(43)}`;
+    const before = receiver!.envelopes.length;
+    const sql = app().database!.handle.sql;
+    // The signing route looks the token's hash up in recipients: with the table gone for a moment, that is a 500.
+    await sql.query('alter table recipients rename to recipients_gone_sentry');
+    try {
+      expect((await call(app(), 'POST', `/api/sign/${token}`, { body: { action: 'sign' } })).status).toBe(500);
+      await waitFor(() => eventsAbout(before, 'recipients').length >= 1, { what: 'the signing route error event' });
+    } finally {
+      await sql.query('alter table recipients_gone_sentry rename to recipients');
+    }
+    const raw = JSON.stringify(eventsAbout(before, 'recipients'));
+    expect(raw).not.toContain(token);
+    const logged = webProcess!.output().split('\n').filter((line) => line.includes('route failed'));
+    expect(logged.some((line) => line.includes('"path":"/api/sign/sgn_[redacted]"')), logged.join('\n')).toBe(true);
+    expect(webProcess!.output()).not.toContain(token);
+  });
+});
+
 /** Events about the `users` table going missing, received after the `before`-th envelope. */
 function requestEvents(before: number): SentryEvent[] {
+  return eventsAbout(before, 'users');
+}
+
+/** Events whose exception mentions `table`, received after the `before`-th envelope. */
+function eventsAbout(before: number, table: string): SentryEvent[] {
   return receiver!.envelopes
     .slice(before)
     .flatMap((envelope) => envelope.items.filter((item) => item.header.type === 'event').map((item) => item.payload as SentryEvent))
-    .filter((event) => JSON.stringify(event.exception ?? {}).includes('users'));
+    .filter((event) => JSON.stringify(event.exception ?? {}).includes(table));
 }
 
 /** Where a request event came from: Next's request context (onRequestError) or the SDK's request data. */

@@ -16,6 +16,18 @@ describe('clientAddress', () => {
     expect(clientAddress(headers(), 1)).toBe('10.0.0.5');
   });
 
+  it('counts an IPv6 client as its /64, whatever the spelling, and an IPv4-mapped one as its IPv4 address', () => {
+    const peer = (address: string) => clientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: address }), 0);
+    expect(peer('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(peer('2001:0db8:0001:0002:0000:0000:0000:0001')).toBe('2001:db8:1:2::/64');
+    expect(peer('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(peer('::1')).toBe('::/64');
+    expect(peer('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(peer('192.0.2.7')).toBe('192.0.2.7');
+    const forwarded = new Headers({ [CLIENT_ADDRESS_HEADER]: '10.0.0.5', 'x-forwarded-for': '2001:db8:9:9::42' });
+    expect(clientAddress(forwarded, 1)).toBe('2001:db8:9:9::/64');
+  });
+
   it('puts requests without a stamped peer in one shared bucket rather than none', () => {
     expect(clientAddress(new Headers(), 0)).toBe('unknown');
   });

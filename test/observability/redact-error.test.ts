@@ -54,4 +54,13 @@ describe('redacting database errors', () => {
     expect(line).not.toContain('not-a-uuid-secret');
     expect(describeError(error)).not.toContain('not-a-uuid-secret');
   });
+
+  it('drops the value PostgreSQL quotes when a number is out of range', async () => {
+    const error = await failure(() => database.handle.db.execute(sql`select ${'92233720368547758071234'}::bigint`));
+    const line = logged(error);
+    expect(line).toContain('22003');
+    expect(line).toContain('value <redacted> is out of range for type bigint');
+    expect(line).not.toContain('92233720368547758071234');
+    expect(describeError(error)).not.toContain('92233720368547758071234');
+  });
 });

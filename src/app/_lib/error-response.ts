@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   CONFLICT: 409,
   GONE: 410,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 };
@@ -20,6 +21,11 @@ const STATUS_BY_CODE: Record<string, number> = {
 export class PayloadTooLargeError extends Error {
   override readonly name = 'PayloadTooLargeError';
   readonly code = 'PAYLOAD_TOO_LARGE' as const;
+}
+
+export class UnsupportedMediaTypeError extends Error {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE' as const;
 }
 
 type KnownError =
@@ -31,6 +37,7 @@ type KnownError =
   | GoneError
   | UnavailableError
   | PayloadTooLargeError
+  | UnsupportedMediaTypeError
   | TooManyRequestsError
   | EnqueueError;
 

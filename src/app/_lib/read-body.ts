@@ -41,26 +41,38 @@ export function parseJson<Schema extends z.ZodType>(text: string, schema: Schema
 
 /** Validates a parsed body (JSON, or a form's fields) with a zod schema, after the NUL rule; 400 naming each bad field. */
 export function parseFields<Schema extends z.ZodType>(value: unknown, schema: Schema): z.output<Schema> {
-  rejectNul(value);
+  rejectUnsafeInput(value);
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError('Invalid request', zodIssues(result.error));
   return result.data;
 }
 
-/** A ValidationError naming the first string or key (at any depth) that holds a NUL character. */
-export function rejectNul(value: unknown): void {
-  const path = pathOfNul(value);
-  if (path !== undefined) throw new ValidationError('Invalid request', [{ path, message: 'must not contain a NUL character (\\u0000)' }]);
+/**
+ * Deepest nesting of objects and arrays a body may have. Ours are a few levels deep; the limit stops a small body of
+ * thousands of nested brackets from overflowing the stack of whatever walks it (a 500 for anyone who sends one).
+ */
+export const MAX_BODY_NESTING = 32;
+
+/** A ValidationError naming the first string or key (at any depth) that holds a NUL, or where nesting is too deep. */
+export function rejectUnsafeInput(value: unknown): void {
+  const found = inspectStrings(value);
+  if (found === undefined) return;
+  const message = found.problem === 'nul' ? 'must not contain a NUL character (\\u0000)' : `is nested deeper than ${MAX_BODY_NESTING} levels`;
+  throw new ValidationError('Invalid request', [{ path: found.path, message }]);
 }
 
-/** The dotted path (as zod issues name fields) of the first string or key holding a NUL, or undefined. */
-function pathOfNul(value: unknown, path: readonly string[] = []): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : undefined;
+/**
+ * The dotted path (as zod issues name fields) of the first string or key holding a NUL, or of the first value nested
+ * past MAX_BODY_NESTING; undefined when there is neither. Never recurses deeper than that limit.
+ */
+function inspectStrings(value: unknown, path: readonly string[] = []): { path: string; problem: 'nul' | 'depth' } | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? { path: path.join('.'), problem: 'nul' } : undefined;
   if (value === null || typeof value !== 'object') return undefined;
+  if (path.length >= MAX_BODY_NESTING) return { path: path.join('.'), problem: 'depth' };
   for (const [key, item] of Object.entries(value)) {
     const here = [...path, key];
-    if (key.includes('\u0000')) return here.join('.');
-    const found = pathOfNul(item, here);
+    if (key.includes('\u0000')) return { path: here.join('.'), problem: 'nul' };
+    const found = inspectStrings(item, here);
     if (found !== undefined) return found;
   }
   return undefined;

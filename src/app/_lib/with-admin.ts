@@ -24,6 +24,10 @@ export async function refuseNonAdmin(runtime: RouteContext<RouteParams>['runtime
       await sessionAdmin(runtime, session);
       return undefined;
     }
+    // A browser resends cached Basic credentials on any request to this host, a cross-site form's included: a
+    // state-changing request from another site's page is refused as with the cookie. A client that is not a
+    // browser (curl, a script) sends no Origin and is not affected.
+    if (!SAFE_METHODS.has(request.method) && isFromAnotherSite(request, runtime)) throw new ForbiddenError('Cross-origin request refused');
     const user = await authenticateApiKey(runtime.database.db, presentedKey(request));
     if (user.role !== 'ADMIN') throw new ForbiddenError('Admins only');
     return undefined;
@@ -35,6 +39,13 @@ export async function refuseNonAdmin(runtime: RouteContext<RouteParams>['runtime
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** Sent by a browser from a page of another origin: a foreign or opaque (`null`) Origin, or Sec-Fetch-Site saying so. */
+function isFromAnotherSite(request: Request, runtime: RouteContext<RouteParams>['runtime']): boolean {
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if (fetchSite === 'cross-site' || fetchSite === 'same-site') return true;
+  return request.headers.has('origin') && !isSameOrigin(request, runtime);
+}
 
 function presentedKey(request: Request): string {
   const key = presentedApiKey(request.headers.get('authorization'));

@@ -1,6 +1,7 @@
 // Guards /api/cron/*: `Authorization: Bearer $CRON_SECRET`, compared in constant time. Vercel Cron calls with GET;
 // people and schedulers may POST. With CRON_SECRET unset the endpoints refuse in production (never open); in
 // development they are open so `curl` works without setup.
+import { loggedPath } from '@/observability/redact-tokens';
 import { UnauthorizedError, UnavailableError } from '@/domain/errors';
 import { getRuntime, type Runtime } from '@/runtime';
 import { errorResponse } from './error-response';
@@ -14,7 +15,7 @@ export function withCronSecret(handler: (context: { request: Request; runtime: R
       authorize(request, runtime);
       return await handler({ request, runtime });
     } catch (error) {
-      return errorResponse(error, (e) => runtime?.logger.error({ err: e, path: new URL(request.url).pathname }, 'cron route failed'));
+      return errorResponse(error, (e) => runtime?.logger.error({ err: e, path: loggedPath(request) }, 'cron route failed'));
     }
   };
 }

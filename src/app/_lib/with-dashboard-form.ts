@@ -3,6 +3,7 @@
 // header naming this app (browsers send it on every POST); anything else is a 403 before the body is read.
 // A browser's form post (Accept: text/html) gets a 303 to a page, which shows the outcome or the error; any other
 // client gets the JSON answer of the API routes (400 naming the field, 401, 403, 404, 409).
+import { loggedPath } from '@/observability/redact-tokens';
 import type { z } from 'zod';
 import { ForbiddenError, UnauthorizedError } from '@/domain/errors';
 import { findAdmin } from '@/domain/admin/authenticate-admin';
@@ -10,7 +11,7 @@ import type { User } from '@/domain/users/create-user';
 import { getRuntime, type Runtime } from '@/runtime';
 import { verifyAdminSession, sessionFromCookieHeader } from './admin-session';
 import { errorResponse } from './error-response';
-import { rejectNul } from './read-body';
+import { rejectUnsafeInput } from './read-body';
 import { readForm } from './read-form';
 import type { RouteHandler, RouteParams } from './with-runtime';
 
@@ -59,7 +60,7 @@ export function withDashboardForm<Params extends RouteParams, Schema extends z.Z
     let runtime: Runtime | undefined;
     try {
       runtime = await getRuntime();
-      rejectNul(params);
+      rejectUnsafeInput(params);
       // Answered as is, even to a browser: the page that posted is not ours to send anyone back to.
       if (!isSameOrigin(request, runtime)) return errorResponse(new ForbiddenError('Cross-origin request refused'));
       const input = await readForm(request, options.schema);
@@ -68,7 +69,7 @@ export function withDashboardForm<Params extends RouteParams, Schema extends z.Z
       if (result.setCookie) headers.set('set-cookie', result.setCookie);
       return new Response(null, { status: 303, headers });
     } catch (error) {
-      const response = errorResponse(error, (e) => runtime?.logger.error({ err: e, method: request.method, path: new URL(request.url).pathname }, 'dashboard action failed'));
+      const response = errorResponse(error, (e) => runtime?.logger.error({ err: e, method: request.method, path: loggedPath(request) }, 'dashboard action failed'));
       if (!wantsPage || response.status === 500) return response;
       const body = (await response.json()) as { error: string; issues?: Array<{ path: string; message: string }> };
       const message = [body.error, ...(body.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`)].join('; ');

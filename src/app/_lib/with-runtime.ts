@@ -1,8 +1,9 @@
 // The base of every public route: the runtime, the awaited dynamic params, and errors mapped to HTTP by the one
 // mapper (unknown errors become a logged 500). withApiKey builds on it; withCronSecret predates it.
+import { loggedPath } from '@/observability/redact-tokens';
 import { getRuntime, type Runtime } from '@/runtime';
 import { errorResponse } from './error-response';
-import { rejectNul } from './read-body';
+import { rejectUnsafeInput } from './read-body';
 
 /** Dynamic segments: `[id]` is a string, `[...path]` a string array, `[[...path]]` possibly absent. */
 export type RouteParams = Record<string, string | string[] | undefined>;
@@ -25,10 +26,10 @@ export function withRuntime<Params extends RouteParams = RouteParams>(
       runtime = await getRuntime();
       const params = await context.params;
       // A path segment reaches SQL too (as an id or a token): the same NUL rule as for bodies.
-      rejectNul(params);
+      rejectUnsafeInput(params);
       return await handler({ request, runtime, params });
     } catch (error) {
-      return errorResponse(error, (e) => runtime?.logger.error({ err: e, method: request.method, path: new URL(request.url).pathname }, 'route failed'));
+      return errorResponse(error, (e) => runtime?.logger.error({ err: e, method: request.method, path: loggedPath(request) }, 'route failed'));
     }
   };
 }

@@ -7,6 +7,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import type { Database, DatabaseHandle, SqlClient } from '../client';
 import * as schema from '../schema';
 import { migrateDatabase } from '../migrate';
+import { lockDataDir } from './pglite-lock';
 
 const registry = ((globalThis as { __embeddedDatabases?: Map<string, Promise<DatabaseHandle>> }).__embeddedDatabases ??=
   new Map());
@@ -25,7 +26,12 @@ export function openPglite(dataDir: string): Promise<DatabaseHandle> {
 async function createHandle(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
-  const client = await PGlite.create(inMemory ? undefined : dataDir);
+  // Before PGlite reads a file: another process's copy must not be opened, nor later overwritten by ours.
+  const unlock = inMemory ? async () => {} : await lockDataDir(dataDir);
+  const client = await PGlite.create(inMemory ? undefined : dataDir).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   const db = drizzle(client, { schema }) as unknown as Database;
   const sql: SqlClient = {
     driver: 'pglite',
@@ -57,8 +63,13 @@ async function createHandle(dataDir: string): Promise<DatabaseHandle> {
     async close() {
       registry.delete(dataDir);
       await client.close();
+      await unlock();
     },
   };
-  await migrateDatabase(handle);
+  // A failed migration must not leave the directory locked for the rest of the process's life.
+  await migrateDatabase(handle).catch(async (error: unknown) => {
+    await handle.close().catch(() => {});
+    throw error;
+  });
   return handle;
 }

@@ -6,8 +6,9 @@ import { hashPassword } from './password';
 import { assertRedeemable, redeemUserToken } from './redeem-user-token';
 
 /**
- * Sets a new password with a reset token; every other outstanding reset link of the user stops working too, and
- * every API key is revoked (whoever knew the old password may hold one): the user signs in again.
+ * Sets a new password with a reset token; every other outstanding reset link of the user stops working too, every
+ * API key is revoked and every dashboard session ends (whoever knew the old password may hold a key, or a session
+ * signed in with one): the user signs in again.
  */
 export async function resetPassword(db: Database, input: { token: string; password: string; now: Date }): Promise<{ userId: string }> {
   // The token is looked up before scrypt (~185 ms, 32 MiB) runs: a guessed token costs one indexed SELECT.
@@ -17,7 +18,7 @@ export async function resetPassword(db: Database, input: { token: string; passwo
   return db.transaction(async (tx) => {
     // The conditional UPDATE still decides: of two concurrent resets with one token only one gets past here.
     const { userId } = await redeemUserToken(tx, { token: input.token, kind: 'RESET_PASSWORD', now: input.now });
-    await tx.update(users).set({ passwordHash, updatedAt: input.now }).where(eq(users.id, userId));
+    await tx.update(users).set({ passwordHash, updatedAt: input.now, adminSessionsRevokedAt: input.now }).where(eq(users.id, userId));
     await tx
       .update(userTokens)
       .set({ usedAt: input.now })

@@ -1,3 +1,4 @@
+import { isJobRowId } from '@/jobs/job-row-id';
 import Link from 'next/link';
 import { z } from 'zod';
 import { JOB_STATUSES } from '@/db/schema/jobs';
@@ -16,8 +17,8 @@ const PAGE_SIZE = 50;
 const listQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),
   definition: z.string().max(200).optional(),
-  id: z.string().regex(/^[1-9][0-9]{0,18}$/, 'a job id is a positive whole number').optional(),
-  cursor: z.string().regex(/^[1-9][0-9]{0,18}$/, 'not a page cursor').optional(),
+  id: z.string().refine(isJobRowId, 'a job id is a positive whole number').optional(),
+  cursor: z.string().refine(isJobRowId, 'not a page cursor').optional(),
 });
 
 /** GET /admin/jobs: counts per status, the filterable list (newest first, keyset paged) and bulk retry. */

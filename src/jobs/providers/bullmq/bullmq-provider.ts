@@ -248,7 +248,9 @@ export class BullmqProvider implements JobProvider {
       const answer = await Promise.race([ready.then(() => redis.ping()), timeout]);
       return { ready: answer === 'PONG', detail: answer === 'PONG' ? 'Redis answered PING' : `Redis answered PING with ${answer}` };
     } catch (error) {
-      return { ready: false, detail: `Redis is not reachable: ${(error as Error).message}` };
+      // A connection error's message names the host and port; the health body is public, so only its code goes out.
+      const code = (error as { code?: unknown }).code;
+      return { ready: false, detail: `Redis is not reachable: ${typeof code === 'string' ? code : (error as Error).message}` };
     } finally {
       clearTimeout(timer);
     }

@@ -82,7 +82,7 @@ export class InngestProvider implements JobProvider {
     if (this.options.isDev) return { ready: true, detail: 'Inngest dev mode: signatures are not checked' };
     const missing = [!this.options.signingKey && 'INNGEST_SIGNING_KEY', !this.options.eventKey && 'INNGEST_EVENT_KEY'].filter(Boolean);
     if (missing.length) return { ready: false, detail: `Inngest cloud mode needs ${missing.join(' and ')}` };
-    return { ready: true, detail: `Inngest cloud mode; functions served at ${this.options.serveOrigin}${INNGEST_SERVE_PATH}` };
+    return { ready: true, detail: `Inngest cloud mode; functions served at ${INNGEST_SERVE_PATH}` };
   }
 
   async start(): Promise<void> {}

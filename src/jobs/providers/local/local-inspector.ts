@@ -1,6 +1,7 @@
 // The local provider's JobInspector: everything in SQL over background_jobs / background_job_tasks, so the
 // dashboard, the CLI and /api/health/jobs see exactly what workers see. Built from a database alone (no registry),
 // so the CLI can open one against any database without starting a provider.
+import { isJobRowId } from '../../job-row-id';
 import type { DatabaseHandle } from '../../../db/client';
 import { newEventId } from '../../fan-out';
 import { cronSlotKey } from '../../cron';
@@ -42,7 +43,7 @@ const MAX_PAGE = 500;
 
 /** Job ids are bigint identities: anything else names no job (and must not reach a ::bigint cast). */
 function asJobId(id: string | undefined): string | null {
-  return id !== undefined && /^[1-9][0-9]{0,18}$/.test(id) ? id : null;
+  return id !== undefined && isJobRowId(id) ? id : null;
 }
 
 export class LocalInspector implements JobInspector {

@@ -1,5 +1,5 @@
 import { notFound } from 'next/navigation';
-import { JOB_ID, jobIdFromSegment, jobPath } from '@/app/_lib/dashboard-actions';
+import { isJobId, jobIdFromSegment, jobPath } from '@/app/_lib/dashboard-actions';
 import type { JobDetail } from '@/jobs/providers/inspection';
 import { DataTable, ErrorLine, type Column } from '../_components/data-table';
 import { DashboardShell } from '../_components/dashboard-shell';
@@ -20,7 +20,7 @@ export default async function JobPage({ params, searchParams }: { params: Promis
   const shell = { admin, section: 'jobs', title: `Job ${id}`, notice: searchParam(query, 'notice'), error: searchParam(query, 'error') } as const;
   const { inspector } = runtime.provider;
   if (!inspector) return <DashboardShell {...shell}><NoInspector provider={runtime.provider} /></DashboardShell>;
-  if (!JOB_ID.test(id)) notFound();
+  if (!isJobId(id)) notFound();
   const job = await load(() => inspector.get(id));
   if (!job) notFound();
 

@@ -1,3 +1,4 @@
+import { isJobRowId } from '@/jobs/job-row-id';
 import { z } from 'zod';
 import { withJobSignature } from '@/app/_lib/with-job-signature';
 import { parseJson } from '@/app/_lib/read-body';
@@ -7,7 +8,7 @@ export const dynamic = 'force-dynamic';
 // A job runs inside this request; give it the longest a Vercel function may take on the plan.
 export const maxDuration = 300;
 
-const body = z.object({ jobId: z.string().regex(/^\d{1,19}$/, 'expected a job id') });
+const body = z.object({ jobId: z.string().refine(isJobRowId, 'expected a job id') });
 
 /** POST /api/jobs/run (serverless mode): runs the job a signed self-dispatch names, if it is still claimable. */
 export const POST = withJobSignature(async ({ body: raw, runtime }) => {

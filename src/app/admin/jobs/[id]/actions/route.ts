@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adminActionContext, JOB_ID, jobIdFromSegment, jobPath } from '@/app/_lib/dashboard-actions';
+import { adminActionContext, isJobId, jobIdFromSegment, jobPath } from '@/app/_lib/dashboard-actions';
 import { withDashboardForm } from '@/app/_lib/with-dashboard-form';
 import { ConflictError, NotFoundError } from '@/domain/errors';
 import { cancelJob, replayJob, retryJob } from '@/domain/jobs/audited-job-actions';
@@ -22,7 +22,7 @@ const page = (id: string, notice: string) => `${jobPath(id)}?notice=${encodeURIC
 export const POST = withDashboardForm({ schema: action, back: ({ id }: { id: string }) => jobPath(jobIdFromSegment(id)) }, async ({ request, runtime, params, input }) => {
   const context = await adminActionContext(request, runtime);
   const id = jobIdFromSegment(params.id);
-  if (!JOB_ID.test(id)) throw new NotFoundError(`No job ${id}`);
+  if (!isJobId(id)) throw new NotFoundError(`No job ${id}`);
   if (input.action === 'retry') {
     const result = await retryJob(context, id);
     if (result === 'not-found') throw new NotFoundError(`No job ${id}`);
