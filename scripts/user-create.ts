@@ -3,8 +3,7 @@
 // stopped: PGlite is single-process.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { getConfig } from '../src/env';
-import { loadEnvFiles } from '../src/load-env-files';
+import { getConfig, loadEnvFiles } from '../src/env';
 import { openDatabase } from '../src/db/client';
 import { createUser } from '../src/domain/users/create-user';
 

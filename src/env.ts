@@ -1,5 +1,8 @@
 // The only module that reads process.env. Every setting is parsed once by one zod schema into typed config;
 // a wrong value stops start-up with one message naming the variable and what it accepts.
+
+// A CommonJS bundle whose named exports Node's ESM loader cannot see: imported whole.
+import nextEnv from '@next/env';
 import { z } from 'zod';
 import { normalizeHostPort } from './webhooks/host-port';
 
@@ -317,6 +320,17 @@ export function parseEnv(source: Record<string, string | undefined>): Config {
 }
 
 let cached: Config | undefined;
+
+/**
+ * For the processes we start without Next.js (`npm run worker`, `npm run jobs`, `npm run user:create`, `npm run
+ * db:migrate`): loads `.env`, `.env.<mode>`, `.env.local` and `.env.<mode>.local` from `dir` into process.env through
+ * Next's own loader, so they read the same files in the same order as `next dev` / `next start` (a variable already
+ * set in the environment wins). Call it before getConfig().
+ */
+export function loadEnvFiles(dir = process.cwd()): void {
+  const quiet = { info: () => {}, error: (...args: unknown[]) => console.error(...args) };
+  nextEnv.loadEnvConfig(dir, process.env.NODE_ENV !== 'production', quiet);
+}
 
 /** The process's config, parsed from process.env on first use. */
 export function getConfig(): Config {

@@ -4,8 +4,7 @@
 // PostgreSQL. Operators watch its log lines and exit code, or WORKER_HEALTH_PORT's GET /api/health.
 import { createServer } from 'node:http';
 import { checkHealth } from './domain/health';
-import { getConfig } from './env';
-import { loadEnvFiles } from './load-env-files';
+import { getConfig, loadEnvFiles } from './env';
 import { sentryInitOptions } from './observability/sentry';
 import { waitForSchema } from './ensure-schema';
 import { setProcessRole } from './process-role';

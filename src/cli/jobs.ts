@@ -4,8 +4,7 @@
 // the app is stopped: PGlite is single-process.
 import { userInfo } from 'node:os';
 import { CommanderError } from 'commander';
-import { getConfig } from '../env';
-import { loadEnvFiles } from '../load-env-files';
+import { getConfig, loadEnvFiles } from '../env';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { appDefinitions, createJobDeps } from '../jobs/definitions';

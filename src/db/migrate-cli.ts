@@ -1,6 +1,5 @@
 // `npm run db:migrate`: applies drizzle/ to the configured database (or the embedded one) and exits.
-import { getConfig } from '../env';
-import { loadEnvFiles } from '../load-env-files';
+import { getConfig, loadEnvFiles } from '../env';
 import { openDatabase } from './client';
 import { migrateDatabase } from './migrate';
 
