@@ -1,5 +1,5 @@
 // Parsing of the CLI's option values with zod: a bad value is a usage error (exit 2) naming the option.
-import { isJobRowId } from '../jobs/job-row-id';
+import { isJobId } from '../jobs/job-id';
 import { z } from 'zod';
 import { JOB_STATUSES, type JobStatus } from '../db/schema/jobs';
 import { toMilliseconds } from '../jobs/duration';
@@ -11,7 +11,7 @@ const durationText = z
   .transform((value) => toMilliseconds(value as `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`))
   .refine((ms) => ms > 0, 'expected a duration above zero');
 
-const jobId = z.string().refine(isJobRowId, 'expected a job id (a positive whole number)');
+const jobId = z.string().refine(isJobId, 'expected a job id: a positive whole number, or <definition>/<id> on BullMQ');
 
 const status = z
   .string()

@@ -105,6 +105,11 @@ describe('npm run jobs', () => {
     );
     expect(bullmq.code).toBe(0);
     expect(bullmq.json()).toEqual({ jobs: [] });
+    // BullMQ's ids, as `list` prints them, are taken: an unknown one is "not found" (3), not a usage error (2).
+    for (const id of ['send-password-reset-email/1', 'job-health-alerts/repeat:job-health-alerts:1796394000000']) {
+      const shown = await cliWith({ DATABASE_URL: harness.database.url, JOBS_PROVIDER: 'bullmq', REDIS_URL: redisUrl(), REDIS_PREFIX: `cli-${randomUUID()}` }, 'show', id, '--json');
+      expect(shown.code, shown.stdout + shown.stderr).toBe(3);
+    }
     // Inngest keeps its runs in its cloud: exit 1, and where to look instead.
     const inngest = await cliWith({ DATABASE_URL: harness.database.url, JOBS_PROVIDER: 'inngest', INNGEST_DEV: 'true' }, 'list', '--json');
     expect(inngest.code).toBe(1);

@@ -191,4 +191,23 @@ describe('BullMQ inspector: cron slots', () => {
     ]);
   });
 
+  it('runs the newest slot that passed before it started, as the local scheduler does, so a fresh deployment misses none', async () => {
+    // The slot of the minute the provider started in (or, past a minute boundary since, the scheduler's own).
+    const current = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const [run] = await harness.provider.inspector!.cronSlots([{ definition: 'inspect-cron', slot: current }]);
+    expect(run).toMatchObject({ definition: 'inspect-cron', jobId: expect.stringMatching(/^inspect-cron\/(cron-|repeat:inspect-cron:)\d+$/) });
+    await harness.waitForStatus(run!.jobId!, 'COMPLETED');
+    const job = await harness.provider.inspector!.get(run!.jobId!);
+    expect(job).toMatchObject({ status: 'COMPLETED', result: 'tick' });
+  });
+
+  it('gives every slot’s job the definition’s attempts and priority, like a dispatched job', async () => {
+    const queue = (harness.provider as BullmqProvider).queue('inspect-cron');
+    const [next] = await queue.getJobs(['delayed', 'prioritized', 'waiting'], 0, 0, true);
+    expect(next, 'the scheduler’s queued slot').toBeDefined();
+    const definition = inspectorDefinitions.find((each) => each.id === 'inspect-cron')!;
+    expect(next!.opts.attempts).toBe(definition.retries + 1);
+    expect(next!.opts.priority).toBeGreaterThan(0);
+  });
+
 });

@@ -1,6 +1,5 @@
 // What the dashboard's job actions share: the signed-in admin as the audited actor, and the provider's inspector
 // (or a 409 naming the provider when it has none: Inngest keeps its jobs elsewhere).
-import { isJobRowId } from '@/jobs/job-row-id';
 import { ConflictError } from '@/domain/errors';
 import type { JobActionContext } from '@/domain/jobs/audited-job-actions';
 import type { Runtime } from '@/runtime';
@@ -11,17 +10,6 @@ export async function adminActionContext(request: Request, runtime: Runtime): Pr
   const { inspector } = runtime.provider;
   if (!inspector) throw new ConflictError(`The ${runtime.provider.name} provider keeps its jobs elsewhere: act on them in its own dashboard`);
   return { db: runtime.database.db, inspector, actor: { name: `admin:${admin.email}`, userId: admin.id } };
-}
-
-/**
- * Job ids as the inspectors issue them, checked before they reach SQL or Redis: the local queue's positive whole
- * numbers, BullMQ's `<definition>/<BullMQ job id>` (its ids: digits, `d-<hex>` for deduped jobs, `repeat:…` for cron).
- */
-const BULLMQ_JOB_ID = /^[a-z0-9-]{1,100}\/[A-Za-z0-9:_-]{1,160}$/;
-
-/** Whether a path segment can name a job: a row id (local), or `<definition>/<BullMQ id>`. */
-export function isJobId(id: string): boolean {
-  return isJobRowId(id) || BULLMQ_JOB_ID.test(id);
 }
 
 /** A job's dashboard path: a BullMQ id holds a slash, which one path segment carries encoded. */

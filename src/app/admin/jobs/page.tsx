@@ -1,4 +1,4 @@
-import { isJobRowId } from '@/jobs/job-row-id';
+import { isJobRowId } from '@/jobs/job-id';
 import Link from 'next/link';
 import { z } from 'zod';
 import { JOB_STATUSES } from '@/db/schema/jobs';

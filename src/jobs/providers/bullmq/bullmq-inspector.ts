@@ -4,6 +4,7 @@
 // what BullMQ stores: the list is newest first within each queue and state and merged by creation time, its cursor an
 // offset per (queue, state); metrics count exactly (ZCOUNT over finishedOn) but take durations and retries from
 // the newest METRICS_SAMPLE finished jobs of each queue in the window; "stuck" is an active job whose lock expired.
+import { cronSlotJobIds } from './cron-schedules';
 import type { Job, JobType, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SqlExecutor } from '../../../db/client';
@@ -351,8 +352,10 @@ export class BullmqInspector implements JobInspector {
     return Promise.all(
       slots.map(async ({ definition, slot }) => {
         if (!this.queues.definitionIds.includes(definition)) return { definition, slot, jobId: null, status: null };
-        // BullMQ's job schedulers name each slot's job repeat:<scheduler id>:<slot millis>; ours use the definition id.
-        const job = await this.queues.queue(definition).getJob(`repeat:${definition}:${slot.getTime()}`);
+        // The scheduler's job for the slot, or the one start-up ran for it (cron-schedules.ts).
+        const queue = this.queues.queue(definition);
+        const [scheduled, caughtUp] = cronSlotJobIds(definition, slot);
+        const job = (await queue.getJob(scheduled)) ?? (await queue.getJob(caughtUp));
         if (!job) return { definition, slot, jobId: null, status: null };
         const state = await job.getState();
         return { definition, slot, jobId: `${definition}/${job.id}`, status: STATUS_OF[state] ?? null };

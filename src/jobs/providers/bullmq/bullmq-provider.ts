@@ -20,6 +20,7 @@ import type { JobInspector } from '../inspection';
 import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
 import { BullmqInspector } from './bullmq-inspector';
 import { anchorKey, cancelAnchor, recordAttemptError, startAttempt, type Anchor } from './anchor';
+import { scheduleCron } from './cron-schedules';
 import { indexCancellableJobs, removeCancelledJobs } from './cancel-on';
 import { admitRateLimited } from './rate-limit';
 import { BOARD_BASE_PATH, createBoardApp } from './board';
@@ -166,6 +167,18 @@ export class BullmqProvider implements JobProvider {
     return this.enqueue(await this.admit(planJobs(registry, events, options.priority)), delay);
   }
 
+  /** What every job of a definition carries, dispatched or queued by its cron scheduler: attempts, backoff, priority, retention. */
+  private jobOptions(definition: JobDefinition, priority: number) {
+    const { retentionDays } = this.options;
+    return {
+      attempts: definition.retries + 1,
+      backoff: { type: 'definition' },
+      priority: toBullmqPriority(priority),
+      removeOnComplete: { age: retentionDays * 86_400 },
+      removeOnFail: { age: 30 * 86_400 },
+    };
+  }
+
   /** Adds planned jobs to their queues (one addBulk per queue); returns `<definition>/<job id>` per job, in order. */
   private async enqueue(planned: PlannedJob[], delay: number): Promise<string[]> {
     const { prefix, retentionDays } = this.options;
@@ -179,12 +192,8 @@ export class BullmqProvider implements JobProvider {
         opts: {
           // BullMQ refuses ':' and integer-like custom ids; a hash of our dedupe key is neither.
           jobId: job.dedupeKey ? `d-${createHash('sha256').update(job.dedupeKey).digest('hex').slice(0, 40)}` : undefined,
-          attempts: job.definition.retries + 1,
-          backoff: { type: 'definition' },
           delay,
-          priority: toBullmqPriority(job.priority),
-          removeOnComplete: { age: retentionDays * 86_400 },
-          removeOnFail: { age: 30 * 86_400 },
+          ...this.jobOptions(job.definition, job.priority),
         },
       });
       byQueue.set(job.definition.id, entries);
@@ -265,7 +274,7 @@ export class BullmqProvider implements JobProvider {
       // is applied to the whole definition, which is stricter and therefore safe.
       if (definition.concurrency) await queue.setGlobalConcurrency(definition.concurrency.limit);
       if ('cron' in definition.trigger) {
-        await queue.upsertJobScheduler(definition.id, { pattern: definition.trigger.cron, tz: 'UTC' }, { name: definition.id });
+        await scheduleCron(queue, definition as JobDefinition & { trigger: { cron: string } }, this.jobOptions(definition, definition.priority));
       }
       const worker = new Worker(definition.id, (job, token) => this.process(definition, job, token), {
         connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),

@@ -1,7 +1,7 @@
 // The local provider's JobInspector: everything in SQL over background_jobs / background_job_tasks, so the
 // dashboard, the CLI and /api/health/jobs see exactly what workers see. Built from a database alone (no registry),
 // so the CLI can open one against any database without starting a provider.
-import { isJobRowId } from '../../job-row-id';
+import { isJobRowId } from '../../job-id';
 import type { DatabaseHandle } from '../../../db/client';
 import { newEventId } from '../../fan-out';
 import { cronSlotKey } from '../../cron';

@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
-import { isJobId, jobIdFromSegment, jobPath } from '@/app/_lib/dashboard-actions';
+import { jobIdFromSegment, jobPath } from '@/app/_lib/dashboard-actions';
+import { isJobId } from '@/jobs/job-id';
 import type { JobDetail } from '@/jobs/providers/inspection';
 import { DataTable, ErrorLine, type Column } from '../_components/data-table';
 import { DashboardShell } from '../_components/dashboard-shell';

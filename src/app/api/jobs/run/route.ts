@@ -1,4 +1,4 @@
-import { isJobRowId } from '@/jobs/job-row-id';
+import { isJobRowId } from '@/jobs/job-id';
 import { z } from 'zod';
 import { withJobSignature } from '@/app/_lib/with-job-signature';
 import { parseJson } from '@/app/_lib/read-body';

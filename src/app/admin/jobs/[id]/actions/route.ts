@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { adminActionContext, isJobId, jobIdFromSegment, jobPath } from '@/app/_lib/dashboard-actions';
+import { adminActionContext, jobIdFromSegment, jobPath } from '@/app/_lib/dashboard-actions';
+import { isJobId } from '@/jobs/job-id';
 import { withDashboardForm } from '@/app/_lib/with-dashboard-form';
 import { ConflictError, NotFoundError } from '@/domain/errors';
 import { cancelJob, replayJob, retryJob } from '@/domain/jobs/audited-job-actions';
