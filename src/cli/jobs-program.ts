@@ -126,7 +126,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 job not found, 4 wrong state (e.g.
       const jobId = parseJobId(id);
       const { result, reason } = await cancelJob(await acting(), jobId, options.reason);
       if (result === 'not-found') throw notFound(id);
-      if (result === 'not-cancellable') throw new CliError(`Job ${id} is not PENDING; only pending jobs can be cancelled`, EXIT.wrongState, 'not-cancellable');
+      if (result === 'not-cancellable') throw new CliError(`Job ${id} cannot be cancelled: only a PENDING job can, and on BullMQ not a slot its cron schedule queued`, EXIT.wrongState, 'not-cancellable');
       output(options).result({ id, result, reason }, () => `Job ${id} cancelled (${reason}).`);
     });
 

@@ -210,4 +210,13 @@ describe('BullMQ inspector: cron slots', () => {
     expect(next!.opts.priority).toBeGreaterThan(0);
   });
 
+  it('says a slot its schedule queued cannot be cancelled (BullMQ refuses to remove it), and leaves it queued', async () => {
+    const queue = (harness.provider as BullmqProvider).queue('inspect-cron');
+    const [next] = await queue.getJobs(['delayed'], 0, 0, true);
+    const id = `inspect-cron/${next!.id}`;
+    expect(await harness.provider.inspector!.get(id)).toMatchObject({ status: 'PENDING', cancellable: false });
+    expect(await harness.provider.inspector!.cancel(id, 'ops: not today')).toBe('not-cancellable');
+    expect(await queue.getJob(next!.id!)).toBeDefined();
+  });
+
 });

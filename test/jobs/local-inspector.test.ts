@@ -152,9 +152,10 @@ describe.each(['pglite', 'postgres'] as const)('local inspector: %s', (driver) =
   it('cancels only pending jobs, with the reason, and no worker runs them', async () => {
     const key = randomUUID();
     const id = await dispatch('inspect/echo', { ref: key }, { delay: '1h' });
+    expect(await inspector.get(id)).toMatchObject({ status: 'PENDING', cancellable: true });
     expect(await inspector.cancel(id, 'cli:ops — duplicate send')).toBe('cancelled');
     const job = (await inspector.get(id))!;
-    expect(job).toMatchObject({ status: 'CANCELLED', cancelReason: 'cli:ops — duplicate send', finishedAt: expect.any(Date) });
+    expect(job).toMatchObject({ status: 'CANCELLED', cancelReason: 'cli:ops — duplicate send', finishedAt: expect.any(Date), cancellable: false });
     expect(await inspector.cancel(id, 'again')).toBe('not-cancellable');
     expect(await inspector.replay(id)).toEqual({ replayed: false, reason: 'not-completed' });
     expect(await inspector.cancel('999999999', 'x')).toBe('not-found');

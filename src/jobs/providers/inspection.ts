@@ -59,6 +59,8 @@ export interface JobDetail extends JobSummary {
   steps: StepDetail[];
   attemptHistory: AttemptRecord[];
   cancelReason: string | null;
+  /** Whether cancel() can take it now: PENDING (sleeping included), and on BullMQ not a slot its cron schedule queued. */
+  cancellable: boolean;
 }
 
 export interface JobFilter {

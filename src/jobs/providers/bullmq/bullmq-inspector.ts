@@ -59,6 +59,11 @@ function fromBullmqPriority(priority: number | undefined): number {
   return priority ? PRIORITY_MAX + 1 - priority : 0;
 }
 
+/** A slot's job its cron scheduler queued: BullMQ refuses to remove it (the scheduler owns it and queues the next). */
+function isScheduledSlot(job: Job): boolean {
+  return job.id?.startsWith('repeat:') ?? false;
+}
+
 export class BullmqInspector implements JobInspector {
   constructor(private readonly queues: BullmqQueues) {}
 
@@ -160,7 +165,7 @@ export class BullmqInspector implements JobInspector {
     const [found, [anchor]] = await Promise.all([this.find(id), anchorDetails(this.queues.sql, [`bullmq:${parsed.definition}/${parsed.jobId}`])]);
     if (!found) {
       if (anchor?.status !== 'CANCELLED') return undefined;
-      return { ...cancelledSummary(anchor), payload: redactPayload(anchor.payload), eventId: null, result: null, steps: anchor.steps, attemptHistory: anchor.attemptHistory, cancelReason: anchor.cancelReason };
+      return { ...cancelledSummary(anchor), payload: redactPayload(anchor.payload), eventId: null, result: null, steps: anchor.steps, attemptHistory: anchor.attemptHistory, cancelReason: anchor.cancelReason, cancellable: false };
     }
     const { definition, job, state } = found;
     const event = (job.data as { event?: QueuedEvent }).event;
@@ -172,6 +177,7 @@ export class BullmqInspector implements JobInspector {
       steps: anchor?.steps ?? [],
       attemptHistory: anchor?.attemptHistory ?? [],
       cancelReason: null,
+      cancellable: STATUS_OF[state] === 'PENDING' && !isScheduledSlot(job),
     };
   }
 
@@ -297,7 +303,7 @@ export class BullmqInspector implements JobInspector {
     const found = await this.find(id);
     if (!found) return (await this.cancelledAnchor(id)) ? 'not-cancellable' : 'not-found';
     const { definition, job, state } = found;
-    if (STATUS_OF[state] !== 'PENDING') return 'not-cancellable';
+    if (STATUS_OF[state] !== 'PENDING' || isScheduledSlot(job)) return 'not-cancellable';
     // remove() refuses a job a worker has just locked: then it is running, no longer cancellable.
     const removed = await job.remove().then(
       () => true,

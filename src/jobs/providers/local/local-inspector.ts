@@ -82,6 +82,7 @@ export class LocalInspector implements JobInspector {
       steps,
       attemptHistory: (Array.isArray(row.attempt_history) ? row.attempt_history : []) as AttemptRecord[],
       cancelReason: row.cancel_reason,
+      cancellable: row.status === 'PENDING',
     };
   }
 

@@ -136,7 +136,7 @@ export class LocalProvider implements JobProvider {
   }
 
   async checkReadiness(): Promise<ProviderReadiness> {
-    if (this.options.mode === 'worker') return { ready: true, detail: 'jobs are claimed from PostgreSQL by worker processes' };
+    if (this.options.mode === 'worker') return { ready: true, detail: `jobs are claimed from ${this.options.database.driver === 'pglite' ? 'the embedded database' : 'PostgreSQL'} by worker processes` };
     if (!this.options.selfDispatch) return { ready: false, detail: 'serverless mode needs JOBS_SIGNING_SECRET to call /api/jobs/run' };
     // No URL here: the health body is public, and INTERNAL_WEBAPP_URL may name a host meant to stay internal.
     return { ready: true, detail: 'serverless: jobs run through signed calls to /api/jobs/run, and /api/cron/tick' };

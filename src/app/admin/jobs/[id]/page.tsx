@@ -102,7 +102,10 @@ function JobActions({ job }: { job: JobDetail }) {
       </form>
     );
   }
-  if (job.status === 'PENDING') {
+  if (job.status === 'PENDING' && !job.cancellable) {
+    return <p className="muted">Queued by its cron schedule, which owns it on BullMQ: it cannot be cancelled.</p>;
+  }
+  if (job.cancellable) {
     return (
       <form method="post" action={action} className="actions-row">
         <input type="hidden" name="action" value="cancel" />

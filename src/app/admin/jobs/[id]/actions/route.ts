@@ -38,6 +38,6 @@ export const POST = withDashboardForm({ schema: action, back: ({ id }: { id: str
   }
   const { result } = await cancelJob(context, id, input.reason);
   if (result === 'not-found') throw new NotFoundError(`No job ${id}`);
-  if (result === 'not-cancellable') throw new ConflictError(`Job ${id} is not PENDING; only pending jobs can be cancelled`);
+  if (result === 'not-cancellable') throw new ConflictError(`Job ${id} cannot be cancelled: only a PENDING job can, and on BullMQ not a slot its cron schedule queued`);
   return { location: page(id, `Cancelled job ${id}.`) };
 });
