@@ -4,6 +4,7 @@
 // ensure-schema.ts) and /api/health answers 503.
 import { waitForSchema } from './ensure-schema';
 import { installClientAddressStamp } from './limits/client-address';
+import { startOutboxRelay } from './outbox-relay';
 import { runsInProcessWorker, setProcessRole } from './process-role';
 import { getRuntime } from './runtime';
 import { installShutdownHandlers, shutdownSignal } from './shutdown';
@@ -22,13 +23,17 @@ export async function startWebProcess(): Promise<void> {
   let firstCheckDone!: (current: boolean) => void;
   const firstCheck = new Promise<boolean>((resolve) => (firstCheckDone = resolve));
   const schemaCurrent = waitForSchema(runtime, { signal, recheckMs: config.jobs.pollIntervalMs, holdsJobs: runsJobs, onFirstCheck: firstCheckDone });
+  // The outbox relay runs in every web process (it sends what this process's requests owe), once the schema has its table.
   if (await firstCheck) {
+    startOutboxRelay(runtime, signal);
     if (runsJobs) await provider.start();
-  } else if (runsJobs) {
+  } else {
     // Not awaited: the web server serves (and /api/health explains) while jobs wait for the schema.
     void schemaCurrent
       .then(async (current) => {
-        if (current && !signal.aborted) await provider.start();
+        if (!current || signal.aborted) return;
+        startOutboxRelay(runtime, signal);
+        if (runsJobs) await provider.start();
       })
       .catch((error) => logger.error({ err: error }, 'starting the in-process job server failed'));
   }

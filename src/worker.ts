@@ -7,6 +7,7 @@ import { checkHealth } from './domain/health';
 import { getConfig, loadEnvFiles } from './env';
 import { sentryInitOptions } from './observability/sentry';
 import { waitForSchema } from './ensure-schema';
+import { startOutboxRelay } from './outbox-relay';
 import { setProcessRole } from './process-role';
 import { getRuntime, type Runtime } from './runtime';
 import { installShutdownHandlers, shutdownSignal } from './shutdown';
@@ -31,6 +32,7 @@ if (config.jobs.workerHealthPort) serveHealth(runtime, config.jobs.workerHealthP
 const signal = shutdownSignal();
 if (await waitForSchema(runtime, { signal, recheckMs: config.jobs.pollIntervalMs, holdsJobs: true })) {
   if (!signal.aborted) {
+    startOutboxRelay(runtime, signal);
     await runtime.provider.start();
     runtime.logger.info({ provider: config.jobs.provider, driver: runtime.database.driver }, 'job server started');
   }

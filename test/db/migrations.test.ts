@@ -12,6 +12,7 @@ const EXPECTED_TABLES = [
   'background_jobs',
   'documents',
   'email_messages',
+  'event_outbox',
   'job_alert_state',
   'rate_limits',
   'recipients',

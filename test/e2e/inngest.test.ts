@@ -8,12 +8,15 @@ import { startSentryReceiver, type SentryReceiver } from '../helpers/sentry-rece
 import { waitFor } from '../helpers/wait-for';
 import { defineConfiguration } from './support/configuration';
 import { signUpWithEmailRefused } from './support/failed-job';
+import { waitForEmails } from './support/user-agent';
 import { describeUserFlow } from './support/user-flow';
 
 const INNGEST_SIGNING_KEY = `signkey-test-${randomBytes(32).toString('hex')}`;
 const CRON_SECRET = `e2e-inngest-cron-${randomBytes(8).toString('hex')}`;
 let fake: FakeInngest;
 let sentry: SentryReceiver;
+/** A second web process on the same database whose Inngest is unreachable (nothing listens on its event API). */
+let inngestDownUrl = '';
 
 const app = defineConfiguration('inngest', async (setup) => {
   sentry = await startSentryReceiver();
@@ -30,6 +33,12 @@ const app = defineConfiguration('inngest', async (setup) => {
     CRON_SECRET,
     SENTRY_DSN: sentry.dsn,
   });
+  inngestDownUrl = (
+    await setup.startWeb(
+      { DATABASE_URL: database.url, JOBS_PROVIDER: 'inngest', INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY: 'e2e-event-key', INNGEST_BASE_URL: 'http://127.0.0.1:9', CRON_SECRET },
+      'web-inngest-down',
+    )
+  ).url;
   fake.setAppUrl(`${url}/api/inngest`);
   const synced = await fake.sync();
   if (synced.status !== 200) throw new Error(`the signed sync PUT /api/inngest answered ${synced.status}: ${await synced.text()}`);
@@ -44,6 +53,34 @@ const app = defineConfiguration('inngest', async (setup) => {
 });
 
 describeUserFlow(app);
+
+describe('a change while Inngest is unreachable', () => {
+  it('commits with its events kept in the outbox (201, not a 500 after the commit), and they run once Inngest answers', async () => {
+    const email = `outbox-${randomBytes(4).toString('hex')}@example.com`;
+    const signup = await fetch(`${inngestDownUrl}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct horse battery', name: 'Olga' }),
+    });
+    expect(signup.status, await signup.clone().text()).toBe(201);
+    const { id: userId } = (await signup.json()) as { id: string };
+    const sql = app().database!.handle.sql;
+    const [owed] = await sql.query<{ events: Array<{ name: string; data: { userId: string } }>; attempts: number }>(
+      `select events, attempts from event_outbox where events @> $1::jsonb`,
+      [JSON.stringify([{ data: { userId } }])],
+    );
+    expect(owed).toMatchObject({ attempts: 1, events: [{ name: 'user/signed.up', data: { userId } }] });
+
+    // Inngest answers again: the relay (here /api/cron/tick of the process that reaches it) sends the events, and the
+    // verification email goes out.
+    await sql.query('update event_outbox set next_attempt_at = now()');
+    const tick = await fetch(`${app().url}/api/cron/tick`, { method: 'POST', headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect(tick.status).toBe(200);
+    expect(((await tick.json()) as { outbox: { sent: number } }).outbox.sent).toBeGreaterThanOrEqual(1);
+    await waitForEmails(app(), 1, (sent) => sent.to === email && sent.subject === 'Confirm your email address', 'the verification email relayed from the outbox');
+    expect(await sql.query(`select 1 from event_outbox where events @> $1::jsonb`, [JSON.stringify([{ data: { userId } }])])).toEqual([]);
+  });
+});
 
 describe('the Inngest endpoint in cloud mode', () => {
   it('is named on the public /api/health by its path alone, without the app’s URL', async () => {

@@ -1,10 +1,13 @@
-// A domain change and the jobs it starts, as one unit where the provider allows: the local provider enqueues
-// inside the change's transaction, so a job exists if and only if the change committed (and its serverless
-// self-dispatch fires only after the commit). Other providers enqueue outside the database, so the events go out
-// right after the commit (a crash in between loses them: see README).
+// A domain change and the jobs it starts, as one unit. The local provider enqueues inside the change's
+// transaction, so a job exists if and only if the change committed (and its serverless self-dispatch fires only
+// after the commit). Providers that enqueue outside the database (BullMQ, Inngest) get the events through the
+// outbox: written in the same transaction, sent right after the commit, and kept for the relay if the provider is
+// down then (src/jobs/event-outbox.ts). Either way no change commits without its jobs, and none is answered as
+// failed after it committed.
 import type { Database } from '@/db/client';
 import { inTransaction } from '@/db/transaction-scope';
 import type { DispatchInput } from '@/jobs/client';
+import { sendOutboxRow, writeOutbox, type OutboxRow } from '@/jobs/event-outbox';
 import type { AppEventCatalog } from '@/jobs/events';
 import type { Runtime } from '@/runtime';
 
@@ -24,8 +27,12 @@ export async function commitWithEvents<T>(
       return result;
     });
   }
-  const result = await db.transaction((tx) => change(tx));
-  const events = eventsOf(result);
-  if (events) await runtime.jobs.dispatch(events);
+  const { result, owed } = await db.transaction(async (tx) => {
+    const result = await change(tx);
+    const events = eventsOf(result);
+    const owed: OutboxRow | null = events ? await writeOutbox(tx, runtime.jobs.registry, Array.isArray(events) ? events : [events]) : null;
+    return { result, owed };
+  });
+  if (owed) await sendOutboxRow(db, owed, (events) => runtime.jobs.dispatch(events as AppEvents), runtime.logger);
   return result;
 }

@@ -6,3 +6,4 @@ export * from './email';
 export * from './jobs';
 export * from './rate-limits';
 export * from './alerts';
+export * from './outbox';

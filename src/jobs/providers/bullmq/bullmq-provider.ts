@@ -84,6 +84,9 @@ function evenlySpaced(throttle: { limit: number; periodMs: number }): { max: num
   return { max: 1, duration: Math.ceil(throttle.periodMs / throttle.limit) };
 }
 
+/** Longest a dispatch waits for Redis before it fails (a healthy one answers in about a millisecond). */
+const DISPATCH_TIMEOUT_MS = 5_000;
+
 /** Thrown out of the processor to hand BullMQ the delay our backoff chose for the next attempt. */
 class RetryLater extends Error {
   constructor(
@@ -163,8 +166,22 @@ export class BullmqProvider implements JobProvider {
     if (options.tx) throw new Error('dispatch({ tx }) needs JOBS_PROVIDER=local: BullMQ cannot enqueue inside a database transaction');
     const delay = options.delay === undefined ? 0 : toMilliseconds(options.delay);
     const { registry } = this.options;
-    await this.cancelMatching(planCancellations(registry, events));
-    return this.enqueue(await this.admit(planJobs(registry, events, options.priority)), delay);
+    // BullMQ waits for a connection that is down instead of failing: without a bound, a request dispatching while
+    // Redis is unreachable would hang. Past it, EnqueueError (the app's outbox keeps the events for later).
+    const enqueued = (async () => {
+      await this.cancelMatching(planCancellations(registry, events));
+      return this.enqueue(await this.admit(planJobs(registry, events, options.priority)), delay);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EnqueueError('Redis', events.length, new Error(`Redis did not answer within ${DISPATCH_TIMEOUT_MS} ms`))), DISPATCH_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([enqueued, timeout]);
+    } finally {
+      clearTimeout(timer);
+      enqueued.catch(() => {});
+    }
   }
 
   /** What every job of a definition carries, dispatched or queued by its cron scheduler: attempts, backoff, priority, retention. */

@@ -1,0 +1,25 @@
+// The outbox relay of a long-lived process (the web process, `npm run worker`) on a provider that enqueues outside
+// the database: every few seconds it sends what a change could not hand the provider when it committed
+// (src/jobs/event-outbox.ts). On Vercel, /api/cron/tick relays instead.
+import { relayOutbox } from './jobs/event-outbox';
+import type { Runtime } from './runtime';
+
+/** How often the relay looks for rows still owed: a provider outage delays jobs by about this much past its end. */
+const RELAY_INTERVAL_MS = 5_000;
+
+export function startOutboxRelay(runtime: Runtime, signal: AbortSignal): void {
+  if (runtime.provider.supportsTransactionalDispatch) return;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running || signal.aborted) return;
+    running = true;
+    void relayOutbox(runtime.database.db, (events) => runtime.jobs.dispatch(events as never), runtime.logger)
+      .then(({ sent }) => {
+        if (sent) runtime.logger.info({ sent }, 'outbox relay: sent events the job provider could not take earlier');
+      })
+      .catch((error: unknown) => runtime.logger.warn({ err: error }, 'outbox relay failed; will try again'))
+      .finally(() => (running = false));
+  }, RELAY_INTERVAL_MS);
+  timer.unref?.();
+  signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+}
