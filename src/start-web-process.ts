@@ -4,6 +4,7 @@
 // ensure-schema.ts) and /api/health answers 503.
 import { waitForSchema } from './ensure-schema';
 import { installClientAddressStamp } from './limits/client-address';
+import { installMalformedUrlGuard } from './malformed-url-guard';
 import { startOutboxRelay } from './outbox-relay';
 import { runsInProcessWorker, setProcessRole } from './process-role';
 import { getRuntime } from './runtime';
@@ -13,6 +14,7 @@ export async function startWebProcess(): Promise<void> {
   // Before the first request is handled: the per-IP limits read the peer address it stamps on every request.
   installClientAddressStamp();
   const runtime = await getRuntime();
+  installMalformedUrlGuard({ isProduction: runtime.config.isProduction });
   const { config, logger, provider, database } = runtime;
   const runsJobs = runsInProcessWorker(config);
   setProcessRole(runsJobs ? 'web+jobs' : 'web');

@@ -87,6 +87,20 @@ describe('bodies a form or an attacker sends', () => {
   });
 });
 
+describe('a path with broken percent-encoding', () => {
+  it('is a 400 in JSON with the security headers, not a bare 500 from Next’s router', async () => {
+    for (const path of ['/api/documents/%ff', '/admin/jobs/%E0%A4%A', '/sign/%', '/%c0%af']) {
+      const response = await fetch(`${app().url}${path}`);
+      expect(response.status, path).toBe(400);
+      expect(response.headers.get('content-type'), path).toBe('application/json');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('content-security-policy'), path).toContain("default-src 'none'");
+      expect(await response.json(), path).toEqual({ error: 'Malformed URL: the path has invalid percent-encoding' });
+    }
+    expect((await fetch(`${app().url}/api/documents/%41bc`)).status).toBe(401);
+  });
+});
+
 describe('security headers', () => {
   it('sends CSP with frame-ancestors none, nosniff, no-referrer and HSTS (production) on pages and API answers', async () => {
     for (const path of ['/', '/sign/sgn_unknown-token-000000', '/settings/webhooks', '/api/health']) {

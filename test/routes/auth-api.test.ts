@@ -23,6 +23,14 @@ describe('auth API', () => {
     expect(listed).toEqual({ status: 200, body: { webhooks: [] } });
   });
 
+  it('takes a pasted address with spaces around it as the address (it was a 400)', async () => {
+    const signup = await app.api('POST', '/api/auth/signup', { body: { email: '  pasted@example.com \t', password: 'a long enough password' } });
+    expect(signup.status, JSON.stringify(signup.body)).toBe(201);
+    expect(signup.body.email).toBe('pasted@example.com');
+    const signin = await app.api('POST', '/api/auth/signin', { body: { email: ' pasted@example.com ', password: 'a long enough password' } });
+    expect(signin.status).toBe(201);
+  });
+
   it('refuses a second account for the same address (any case) with 409, enqueueing nothing', async () => {
     await app.api('POST', '/api/auth/signup', { body: { email: 'twice@example.com', password: 'a long enough password' } });
     const before = (await jobs('send-verification-email')).length;

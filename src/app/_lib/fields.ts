@@ -1,7 +1,8 @@
 // Request fields shared by several routes, validated the same way everywhere.
 import { z } from 'zod';
 
-export const emailField = z.email().max(254);
+/** Surrounding spaces (a pasted address) are dropped before the address is checked, not refused. */
+export const emailField = z.string().trim().pipe(z.email().max(254));
 /** NIST 800-63B: length over composition rules; the upper bound keeps scrypt's input sane. */
 export const passwordField = z.string().min(10, 'must be at least 10 characters').max(256);
 export const tokenField = z.string().min(10).max(200);

@@ -1,0 +1,37 @@
+// A request path with broken percent-encoding (`/api/documents/%ff`) fails inside Next.js's router before any of
+// our code runs (proxy included): Next answers a bare text/plain 500 without our security headers. Such a URL names
+// nothing we serve, so the web process answers it itself, as a client error, before Next sees it.
+import http from 'node:http';
+import { securityHeaders } from './app/_lib/security-headers';
+
+const holder = globalThis as { __malformedUrlGuard?: boolean };
+
+/** Whether every percent-escape of the path decodes (to valid UTF-8). */
+function decodable(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Patches http.Server so a request whose path does not decode is answered 400 (JSON, security headers) at once. */
+export function installMalformedUrlGuard(options: { isProduction: boolean }): void {
+  if (holder.__malformedUrlGuard) return;
+  holder.__malformedUrlGuard = true;
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function refuseMalformedUrl(this: http.Server, event: string | symbol, ...args: unknown[]) {
+    if (event === 'request') {
+      const [request, response] = args as [http.IncomingMessage, http.ServerResponse];
+      if (request.url && !decodable(request.url)) {
+        const body = JSON.stringify({ error: 'Malformed URL: the path has invalid percent-encoding' });
+        response.writeHead(400, { ...securityHeaders('/api', undefined, options), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        response.end(body);
+        return true;
+      }
+    }
+    return Reflect.apply(emit, this, [event, ...args]) as boolean;
+  } as typeof emit;
+}
