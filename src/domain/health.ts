@@ -20,8 +20,15 @@ export interface HealthReport {
   pendingMigrations: string[];
   providerReady: boolean;
   providerDetail: string;
+  /** Events committed changes owe a provider that enqueues outside the database (BullMQ, Inngest): see event-outbox.ts. */
+  outbox: { owed: number; oldestSeconds: number | null } | 'unknown';
   problems: string[];
 }
+
+/** Owed events older than this make the process degraded: the provider has not taken anything for that long. */
+const OUTBOX_STALE_SECONDS = 300;
+
+const OUTBOX_BACKLOG = `select count(*)::int as owed, extract(epoch from now() - min(created_at))::float8 as oldest_seconds from event_outbox`;
 
 export interface HealthInput {
   database: DatabaseHandle;
@@ -42,12 +49,22 @@ export async function checkHealth(input: HealthInput): Promise<HealthReport> {
     withTimeout(pendingMigrations(input.database, input.migrationsFolder), timeoutMs).catch(() => undefined),
     withTimeout(input.provider.checkReadiness(), timeoutMs).catch((error: Error) => ({ ready: false, detail: `readiness check failed: ${error.message}` })),
   ]);
+  // After the schema check: a database whose schema is behind may not have the table yet.
+  const outbox = schemaIsCurrent(pending)
+    ? await withTimeout(input.database.sql.query<{ owed: number; oldest_seconds: number | null }>(OUTBOX_BACKLOG), timeoutMs).then(
+        ([row]) => ({ owed: row?.owed ?? 0, oldestSeconds: row?.oldest_seconds === null || row?.oldest_seconds === undefined ? null : Math.round(row.oldest_seconds) }),
+        () => 'unknown' as const,
+      )
+    : ('unknown' as const);
   const schema = pending === undefined ? 'unknown' : pending.length ? 'behind' : 'ok';
   const problems = [
     database === 'unreachable' && 'the database does not answer',
     schema === 'behind' && `the database schema is behind (${pending!.join(', ')} not applied): run \`npm run db:migrate\``,
     schema === 'unknown' && database === 'ok' && 'could not read the applied migrations',
     !readiness.ready && `job provider ${input.provider.name} is not ready: ${readiness.detail}`,
+    outbox !== 'unknown' &&
+      (outbox.oldestSeconds ?? 0) > OUTBOX_STALE_SECONDS &&
+      `${outbox.owed} event(s) of committed changes have waited over ${OUTBOX_STALE_SECONDS / 60} min for job provider ${input.provider.name} to take them: check its connection (they are sent once it answers)`,
   ].filter((problem): problem is string => typeof problem === 'string');
   return {
     status: problems.length ? 'degraded' : 'ok',
@@ -60,8 +77,13 @@ export async function checkHealth(input: HealthInput): Promise<HealthReport> {
     pendingMigrations: pending ?? [],
     providerReady: readiness.ready,
     providerDetail: readiness.detail,
+    outbox,
     problems,
   };
+}
+
+function schemaIsCurrent(pending: string[] | undefined): boolean {
+  return pending !== undefined && pending.length === 0;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

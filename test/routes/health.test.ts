@@ -71,10 +71,30 @@ describe('GET /api/health', () => {
       pendingMigrations: [],
       providerReady: true,
       providerDetail: expect.any(String),
+      outbox: { owed: 0, oldestSeconds: null },
       problems: [],
     });
     expect(JSON.stringify(body)).not.toContain('secret');
     expect(JSON.stringify(body)).not.toContain('127.0.0.1');
+  });
+
+  it('reports events the job provider has not taken, and degrades once they have waited over 5 minutes', async () => {
+    await withEnv({ DATABASE_URL: database.url, JOBS_PROVIDER: 'local' });
+    const sql = database.handle.sql;
+    await sql.query(`insert into event_outbox (events) values ('[]'::jsonb)`);
+    try {
+      const fresh = await health();
+      expect(fresh.status).toBe(200);
+      expect(fresh.body.outbox).toEqual({ owed: 1, oldestSeconds: expect.any(Number) });
+      await sql.query(`update event_outbox set created_at = now() - interval '6 minutes'`);
+      const stale = await health();
+      expect(stale.status).toBe(503);
+      expect(stale.body.outbox).toEqual({ owed: 1, oldestSeconds: expect.any(Number) });
+      expect(stale.body.outbox.oldestSeconds).toBeGreaterThanOrEqual(360);
+      expect(stale.body.problems).toEqual([expect.stringMatching(/^1 event\(s\) of committed changes have waited over 5 min for job provider local/)]);
+    } finally {
+      await sql.query('delete from event_outbox');
+    }
   });
 
   it('reports the embedded database when no URL is configured', async () => {
