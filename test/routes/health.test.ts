@@ -78,7 +78,7 @@ describe('GET /api/health', () => {
     expect(JSON.stringify(body)).not.toContain('127.0.0.1');
   });
 
-  it('reports events the job provider has not taken, and degrades once they have waited over 5 minutes', async () => {
+  it('reports events the job provider has not taken and how long the oldest has waited, without degrading for them', async () => {
     await withEnv({ DATABASE_URL: database.url, JOBS_PROVIDER: 'local' });
     const sql = database.handle.sql;
     await sql.query(`insert into event_outbox (events) values ('[]'::jsonb)`);
@@ -88,10 +88,9 @@ describe('GET /api/health', () => {
       expect(fresh.body.outbox).toEqual({ owed: 1, oldestSeconds: expect.any(Number) });
       await sql.query(`update event_outbox set created_at = now() - interval '6 minutes'`);
       const stale = await health();
-      expect(stale.status).toBe(503);
-      expect(stale.body.outbox).toEqual({ owed: 1, oldestSeconds: expect.any(Number) });
+      expect(stale.status).toBe(200);
       expect(stale.body.outbox.oldestSeconds).toBeGreaterThanOrEqual(360);
-      expect(stale.body.problems).toEqual([expect.stringMatching(/^1 event\(s\) of committed changes have waited over 5 min for job provider local/)]);
+      expect(stale.body.problems).toEqual([]);
     } finally {
       await sql.query('delete from event_outbox');
     }
