@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { getConfig, loadEnvFiles } from '../src/env';
 import { openDatabase } from '../src/db/client';
+import { exitOnStartupFailure } from '../src/startup-failure';
 import { createUser } from '../src/domain/users/create-user';
 
 const usage = 'usage: npm run user:create -- --email <address> [--name <name>] [--admin]';
@@ -20,8 +21,10 @@ if (!email.success) {
 }
 
 loadEnvFiles();
-const config = getConfig();
-const database = await openDatabase(config.database, { isVercel: config.isVercel, poolSize: 1 });
+const database = await (async () => {
+  const config = getConfig();
+  return openDatabase(config.database, { isVercel: config.isVercel, poolSize: 1 });
+})().catch(exitOnStartupFailure);
 try {
   const { user, apiKey } = await createUser(database.db, {
     email: email.data,

@@ -16,9 +16,9 @@ export async function register(): Promise<void> {
   } catch (error) {
     // Next logs a failed register() and then serves every request with a 500, health checks included: a process
     // that cannot start must exit instead, non-zero, so its supervisor sees it and the message is the last line.
-    // A ConfigError's message names each bad variable; anything else prints with its stack.
-    console.error(error instanceof Error && error.name === 'ConfigError' ? error.message : error);
-    process.exit(1);
+    // (Imported here: this file is also compiled for the Edge runtime, which has no process.exit.)
+    const { exitOnStartupFailure } = await import('./startup-failure');
+    exitOnStartupFailure(error);
   }
 }
 

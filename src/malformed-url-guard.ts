@@ -25,8 +25,10 @@ export function installMalformedUrlGuard(options: { isProduction: boolean }): vo
   http.Server.prototype.emit = function refuseMalformedUrl(this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event === 'request') {
       const [request, response] = args as [http.IncomingMessage, http.ServerResponse];
-      if (request.url && !decodable(request.url)) {
-        const body = JSON.stringify({ error: 'Malformed URL: the path has invalid percent-encoding' });
+      // `OPTIONS *` (the asterisk form) names no resource either; Next's router fails on it the same way.
+      const problem = request.url === '*' ? 'Malformed URL: "*" names no resource here' : request.url && !decodable(request.url) ? 'Malformed URL: the path has invalid percent-encoding' : undefined;
+      if (problem) {
+        const body = JSON.stringify({ error: problem });
         response.writeHead(400, { ...securityHeaders('/api', undefined, options), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         response.end(body);
         return true;

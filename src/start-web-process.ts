@@ -25,17 +25,20 @@ export async function startWebProcess(): Promise<void> {
   let firstCheckDone!: (current: boolean) => void;
   const firstCheck = new Promise<boolean>((resolve) => (firstCheckDone = resolve));
   const schemaCurrent = waitForSchema(runtime, { signal, recheckMs: config.jobs.pollIntervalMs, holdsJobs: runsJobs, onFirstCheck: firstCheckDone });
-  // The outbox relay runs in every web process (it sends what this process's requests owe), once the schema has its table.
-  if (await firstCheck) {
+  // Not awaited: Next.js answers no request until register() returns, and BullMQ's start waits for Redis for as long
+  // as Redis is down. The web server serves (and /api/health explains) meanwhile; changes' events wait in the outbox.
+  const startJobs = () => {
+    // The outbox relay runs in every web process (it sends what this process's requests owe).
     startOutboxRelay(runtime, signal);
-    if (runsJobs) await provider.start();
-  } else {
-    // Not awaited: the web server serves (and /api/health explains) while jobs wait for the schema.
+    if (!runsJobs) return;
+    void provider.start().catch((error) => logger.error({ err: error }, 'starting the in-process job server failed'));
+  };
+  if (await firstCheck) startJobs();
+  else {
+    // The job server and relay wait for the schema (their tables).
     void schemaCurrent
-      .then(async (current) => {
-        if (!current || signal.aborted) return;
-        startOutboxRelay(runtime, signal);
-        if (runsJobs) await provider.start();
+      .then((current) => {
+        if (current && !signal.aborted) startJobs();
       })
       .catch((error) => logger.error({ err: error }, 'starting the in-process job server failed'));
   }

@@ -9,11 +9,18 @@ import { sentryInitOptions } from './observability/sentry';
 import { waitForSchema } from './ensure-schema';
 import { startOutboxRelay } from './outbox-relay';
 import { setProcessRole } from './process-role';
+import { exitOnStartupFailure } from './startup-failure';
 import { getRuntime, type Runtime } from './runtime';
 import { installShutdownHandlers, shutdownSignal } from './shutdown';
 
 loadEnvFiles();
-const config = getConfig();
+const config = (() => {
+  try {
+    return getConfig();
+  } catch (error) {
+    return exitOnStartupFailure(error);
+  }
+})();
 const sentry = sentryInitOptions({ dsn: config.sentryDsn, environment: config.nodeEnv });
 if (sentry) (await import('@sentry/node')).init(sentry);
 if (config.database.kind === 'embedded') {
@@ -26,7 +33,7 @@ if (config.jobs.provider === 'local' && config.jobs.mode !== 'worker') {
   throw new Error('npm run worker needs JOBS_MODE=worker (serverless mode runs jobs through /api/jobs/run instead)');
 }
 setProcessRole('jobs');
-const runtime = await getRuntime();
+const runtime = await getRuntime().catch(exitOnStartupFailure);
 installShutdownHandlers(runtime);
 if (config.jobs.workerHealthPort) serveHealth(runtime, config.jobs.workerHealthPort);
 const signal = shutdownSignal();

@@ -2,10 +2,13 @@
 import { getConfig, loadEnvFiles } from '../env';
 import { openDatabase } from './client';
 import { migrateDatabase } from './migrate';
+import { exitOnStartupFailure } from '../startup-failure';
 
 loadEnvFiles();
-const config = getConfig();
-const handle = await openDatabase(config.database, { isVercel: config.isVercel, poolSize: 2 });
+const { config, handle } = await (async () => {
+  const config = getConfig();
+  return { config, handle: await openDatabase(config.database, { isVercel: config.isVercel, poolSize: 2 }) };
+})().catch(exitOnStartupFailure);
 try {
   await migrateDatabase(handle);
   const where = config.database.kind === 'embedded' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL';

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, users } from '../../src/db/schema';
 import { GoneError, UnauthorizedError } from '../../src/domain/errors';
+import { findAdmin, revokeAdminSessions } from '../../src/domain/admin/authenticate-admin';
 import { authenticateApiKey } from '../../src/domain/users/authenticate-api-key';
 import { issueUserToken } from '../../src/domain/users/issue-user-token';
 import { hashPassword, verifyPassword } from '../../src/domain/users/password';
@@ -52,6 +53,22 @@ describe('users', () => {
     await expect(resetPassword(db, { token: second, password: 'another one!!', now })).rejects.toThrow(new GoneError('This link has already been used'));
     const [row] = await db.select().from(users).where(eq(users.id, user.id));
     expect(await verifyPassword('a new password!', row!.passwordHash!)).toBe(true);
+  });
+
+  it('ends the dashboard sessions of a reset as it commits (a sign-in during the hash included), never moving the mark back', async () => {
+    const db = database.handle.db;
+    const { user } = await signUp(db, { email: 'reset-sessions@example.com', password: 'the old password' });
+    await revokeAdminSessions(db, user.id);
+    const [signedOut] = await db.select().from(users).where(eq(users.id, user.id));
+    const token = await issueUserToken(db, { userId: user.id, kind: 'RESET_PASSWORD', now });
+    const startedAt = Date.now();
+    // The request's clock (`now`) is months behind this one: the mark must come from when the reset commits.
+    await resetPassword(db, { token, password: 'a new password!', now: new Date(now.getTime() + 60_000) });
+    const [reset] = await db.select().from(users).where(eq(users.id, user.id));
+    expect(reset!.adminSessionsRevokedAt!.getTime()).toBeGreaterThan(startedAt);
+    expect(reset!.adminSessionsRevokedAt!.getTime()).toBeGreaterThanOrEqual(signedOut!.adminSessionsRevokedAt!.getTime());
+    // A session issued while the reset ran (after it began, before it committed) is over.
+    await expect(findAdmin(db, { userId: user.id, issuedAt: new Date(startedAt + 1) })).rejects.toThrow(UnauthorizedError);
   });
 
   it('lets a verification link work for a day', async () => {

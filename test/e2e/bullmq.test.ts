@@ -11,7 +11,8 @@ import { createAdmin } from './support/admin';
 import { withBrowser } from './support/browser';
 import { defineConfiguration } from './support/configuration';
 import { sentryEventsOfFailedJob } from './support/failed-job';
-import { call } from './support/user-agent';
+import { freePort, spawnNextStart } from './support/app-process';
+import { call, waitForEmails } from './support/user-agent';
 import { describeUserFlow } from './support/user-flow';
 
 const REDIS_PREFIX = `e2e-${randomBytes(4).toString('hex')}`;
@@ -69,6 +70,35 @@ describe('rate limits on BullMQ', () => {
       redis.disconnect();
     }
     expect(await app().database!.handle.sql.query('select key from rate_limits')).toEqual([]);
+  });
+});
+
+describe('a web process started while Redis is down', () => {
+  it('serves at once (503 health), commits a sign-up with its events in the outbox, and another process relays them', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = spawnNextStart('web-redis-down', port, {
+      DATABASE_URL: app().database!.url,
+      JOBS_PROVIDER: 'bullmq',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      REDIS_PREFIX: `${REDIS_PREFIX}-down`,
+      PUBLIC_WEBAPP_URL: base,
+    });
+    try {
+      const health = await waitFor(() => fetch(`${base}/api/health`).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 100, what: `${base}/api/health to answer` });
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ database: 'ok', providerReady: false });
+      const email = `redis-down-${randomBytes(4).toString('hex')}@example.com`;
+      const signup = await fetch(`${base}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery' }) });
+      expect(signup.status, await signup.clone().text()).toBe(201);
+      const { id: userId } = (await signup.json()) as { id: string };
+      const owed = await app().database!.handle.sql.query(`select attempts from event_outbox where events @> $1::jsonb`, [JSON.stringify([{ data: { userId } }])]);
+      expect(owed).toEqual([{ attempts: 1 }]);
+      // The app's own web process reaches Redis: its relay sends the events, and the verification email goes out.
+      await waitForEmails(app(), 1, (sent) => sent.to === email, 'the verification email, relayed from the outbox');
+    } finally {
+      await child.stop();
+    }
   });
 });
 

@@ -3,6 +3,7 @@
 // own Content-Security-Policy in Chromium (scripts run, the forms work, no violation is reported); and sent emails do
 // not keep their live links: the cleanup empties sent bodies past EMAIL_BODY_RETENTION_HOURS and deletes rows past
 // EMAIL_LOG_RETENTION_DAYS. One `next start` on PostgreSQL with the in-process worker.
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/tokens';
 import type { AppProcess } from './support/app-process';
@@ -98,6 +99,17 @@ describe('a path with broken percent-encoding', () => {
       expect(await response.json(), path).toEqual({ error: 'Malformed URL: the path has invalid percent-encoding' });
     }
     expect((await fetch(`${app().url}/api/documents/%41bc`)).status).toBe(401);
+    // The asterisk form (OPTIONS *), which fetch cannot send: a raw request.
+    const { hostname, port } = new URL(app().url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.end('OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).toContain('{"error":"Malformed URL: \\"*\\" names no resource here"}');
   });
 });
 

@@ -53,25 +53,46 @@ export function parseFields<Schema extends z.ZodType>(value: unknown, schema: Sc
  */
 export const MAX_BODY_NESTING = 32;
 
-/** A ValidationError naming the first string or key (at any depth) that holds a NUL, or where nesting is too deep. */
-export function rejectUnsafeInput(value: unknown): void {
-  const found = inspectStrings(value);
-  if (found === undefined) return;
-  const message = found.problem === 'nul' ? 'must not contain a NUL character (\\u0000)' : `is nested deeper than ${MAX_BODY_NESTING} levels`;
-  throw new ValidationError('Invalid request', [{ path: found.path, message }]);
+type Problem = 'nul' | 'surrogate' | 'depth';
+
+const MESSAGES: Record<Problem, string> = {
+  nul: 'must not contain a NUL character (\\u0000)',
+  // JSON.parse takes "\ud800", but it is no character: PostgreSQL refuses it in jsonb (a 500) and text keeps U+FFFD.
+  surrogate: 'must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)',
+  depth: `is nested deeper than ${MAX_BODY_NESTING} levels`,
+};
+
+/** What no text of ours may hold: NUL, or a surrogate half without its other half (the u flag pairs halves). */
+function problemOf(text: string): Problem | undefined {
+  if (text.includes('\u0000')) return 'nul';
+  return /\p{Surrogate}/u.test(text) ? 'surrogate' : undefined;
 }
 
 /**
- * The dotted path (as zod issues name fields) of the first string or key holding a NUL, or of the first value nested
- * past MAX_BODY_NESTING; undefined when there is neither. Never recurses deeper than that limit.
+ * A ValidationError naming the first string or key (at any depth) that holds a NUL or an unpaired surrogate, or
+ * where nesting is too deep.
  */
-function inspectStrings(value: unknown, path: readonly string[] = []): { path: string; problem: 'nul' | 'depth' } | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? { path: path.join('.'), problem: 'nul' } : undefined;
+export function rejectUnsafeInput(value: unknown): void {
+  const found = inspectStrings(value);
+  if (found === undefined) return;
+  throw new ValidationError('Invalid request', [{ path: found.path, message: MESSAGES[found.problem] }]);
+}
+
+/**
+ * The dotted path (as zod issues name fields) of the first string or key holding what problemOf refuses, or of the
+ * first value nested past MAX_BODY_NESTING; undefined when there is none. Never recurses deeper than that limit.
+ */
+function inspectStrings(value: unknown, path: readonly string[] = []): { path: string; problem: Problem } | undefined {
+  if (typeof value === 'string') {
+    const problem = problemOf(value);
+    return problem && { path: path.join('.'), problem };
+  }
   if (value === null || typeof value !== 'object') return undefined;
   if (path.length >= MAX_BODY_NESTING) return { path: path.join('.'), problem: 'depth' };
   for (const [key, item] of Object.entries(value)) {
     const here = [...path, key];
-    if (key.includes('\u0000')) return { path: here.join('.'), problem: 'nul' };
+    const problem = problemOf(key);
+    if (problem) return { path: here.join('.'), problem };
     const found = inspectStrings(item, here);
     if (found !== undefined) return found;
   }

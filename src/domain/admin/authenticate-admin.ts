@@ -1,7 +1,7 @@
 // Who may use the operators' dashboard: a user with role ADMIN, proven by an API key or by email and password.
 // Sign-in checks the credentials; every later request re-reads the user, so a demoted or deleted admin's session
 // stops working at once even though the cookie itself is still validly signed.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { users } from '../../db/schema';
 import { ForbiddenError, UnauthorizedError } from '../errors';
@@ -29,7 +29,16 @@ export async function findAdmin(db: Database, session: { userId: string; issuedA
   return user;
 }
 
-/** Signing out: every dashboard session of this admin issued before now stops working, on every device. */
+/**
+ * Every dashboard session of this admin issued before now stops working, on every device (sign-out, a revoked key,
+ * a password reset). "Now" is read at this statement, as late as the caller can make it (a reset calls it after the
+ * password hash, so a sign-in during the hash is ended too), and the mark never moves back: a later call with an
+ * earlier time must not bring back sessions another one ended.
+ */
 export async function revokeAdminSessions(db: Database, userId: string): Promise<void> {
-  await db.update(users).set({ adminSessionsRevokedAt: new Date() }).where(eq(users.id, userId));
+  const now = new Date();
+  await db
+    .update(users)
+    .set({ adminSessionsRevokedAt: sql`greatest(coalesce(${users.adminSessionsRevokedAt}, ${now}), ${now})` })
+    .where(eq(users.id, userId));
 }

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { users, userTokens } from '../../db/schema';
+import { revokeAdminSessions } from '../admin/authenticate-admin';
 import { revokeAllApiKeys } from '../keys/revoke-api-key';
 import { hashPassword } from './password';
 import { assertRedeemable, redeemUserToken } from './redeem-user-token';
@@ -18,12 +19,14 @@ export async function resetPassword(db: Database, input: { token: string; passwo
   return db.transaction(async (tx) => {
     // The conditional UPDATE still decides: of two concurrent resets with one token only one gets past here.
     const { userId } = await redeemUserToken(tx, { token: input.token, kind: 'RESET_PASSWORD', now: input.now });
-    await tx.update(users).set({ passwordHash, updatedAt: input.now, adminSessionsRevokedAt: input.now }).where(eq(users.id, userId));
+    await tx.update(users).set({ passwordHash, updatedAt: input.now }).where(eq(users.id, userId));
     await tx
       .update(userTokens)
       .set({ usedAt: input.now })
       .where(and(eq(userTokens.userId, userId), eq(userTokens.kind, 'RESET_PASSWORD'), isNull(userTokens.usedAt)));
     await revokeAllApiKeys(tx, userId);
+    // Last, after the hash: a session signed in while it ran (with the old password or a key) ends too.
+    await revokeAdminSessions(tx, userId);
     return { userId };
   });
 }

@@ -125,6 +125,9 @@ export function describeUserFlow(getApp: () => E2EApp): void {
       const recipients: [string, string] = ['ann-reject@example.com', 'bob-reject@example.com'];
       const { documentId, endpoint, tokens } = await sendDocument(owner, 'Rejected NDA', recipients);
 
+      // A reason holding half a surrogate pair (valid JSON, no character) is a 400 naming it, not a 500 from jsonb.
+      const unpaired = await call(app, 'POST', `/api/sign/${tokens[0]}`, { body: '{"action":"reject","reason":"bad \\ud800 clause"}' });
+      expect(unpaired).toMatchObject({ status: 400, body: { issues: [{ path: 'reason', message: expect.stringContaining('unpaired UTF-16 surrogate') }] } });
       expect(await call(app, 'POST', `/api/sign/${tokens[0]}`, { body: { action: 'reject', reason: 'Clause 4 is wrong' } })).toMatchObject({ status: 200, body: { status: 'REJECTED' } });
       await waitFor(() => deliveriesOf(endpoint, 'document.rejected').length >= 1, { timeoutMs: 30_000, what: 'the document.rejected webhook' });
       await waitForEmails(app, 1, (email) => email.to === 'owner-reject@example.com' && email.subject.includes('declined to sign'), 'the rejection email');

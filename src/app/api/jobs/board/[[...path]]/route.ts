@@ -17,3 +17,5 @@ export const GET = handler;
 export const POST = handler;
 export const PUT = handler;
 export const DELETE = handler;
+// bull-board's UI edits a job's data, delay and priority, and a job scheduler, with PATCH.
+export const PATCH = handler;
