@@ -7,13 +7,18 @@ import type { Runtime } from './runtime';
 /** How often the relay looks for rows still owed: a provider outage delays jobs by about this much past its end. */
 const RELAY_INTERVAL_MS = 5_000;
 
+/** One relay pass through this process's job client: the timer's and /api/cron/tick's. */
+export function relayOwedEvents(runtime: Runtime): Promise<{ sent: number; failed: number }> {
+  return relayOutbox(runtime.database.db, (events) => runtime.jobs.dispatch(events as never), runtime.logger);
+}
+
 export function startOutboxRelay(runtime: Runtime, signal: AbortSignal): void {
   if (runtime.provider.supportsTransactionalDispatch) return;
   let running = false;
   const timer = setInterval(() => {
     if (running || signal.aborted) return;
     running = true;
-    void relayOutbox(runtime.database.db, (events) => runtime.jobs.dispatch(events as never), runtime.logger)
+    void relayOwedEvents(runtime)
       .then(({ sent }) => {
         if (sent) runtime.logger.info({ sent }, 'outbox relay: sent events the job provider could not take earlier');
       })

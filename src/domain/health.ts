@@ -5,6 +5,7 @@
 import type { DatabaseHandle, SqlClient } from '../db/client';
 import { pendingMigrations } from '../db/migrate';
 import type { JobProvider } from '../jobs/providers/types';
+import { withTimeout } from '../jobs/with-timeout';
 import type { ProcessRole } from '../process-role';
 
 export interface HealthReport {
@@ -42,17 +43,18 @@ export interface HealthInput {
 
 export async function checkHealth(input: HealthInput): Promise<HealthReport> {
   const timeoutMs = input.timeoutMs ?? 2000;
+  const timedOut = () => new Error(`timed out after ${timeoutMs} ms`);
   const [database, pending, readiness] = await Promise.all([
-    withTimeout(input.database.sql.query('select 1'), timeoutMs).then(
+    withTimeout(input.database.sql.query('select 1'), timeoutMs, timedOut).then(
       () => 'ok' as const,
       () => 'unreachable' as const,
     ),
-    withTimeout(pendingMigrations(input.database, input.migrationsFolder), timeoutMs).catch(() => undefined),
-    withTimeout(input.provider.checkReadiness(), timeoutMs).catch((error: Error) => ({ ready: false, detail: `readiness check failed: ${error.message}` })),
+    withTimeout(pendingMigrations(input.database, input.migrationsFolder), timeoutMs, timedOut).catch(() => undefined),
+    withTimeout(input.provider.checkReadiness(), timeoutMs, timedOut).catch((error: Error) => ({ ready: false, detail: `readiness check failed: ${error.message}` })),
   ]);
   // After the schema check: a database whose schema is behind may not have the table yet.
   const outbox = schemaIsCurrent(pending)
-    ? await withTimeout(input.database.sql.query<{ owed: number; oldest_seconds: number | null }>(OUTBOX_BACKLOG), timeoutMs).then(
+    ? await withTimeout(input.database.sql.query<{ owed: number; oldest_seconds: number | null }>(OUTBOX_BACKLOG), timeoutMs, timedOut).then(
         ([row]) => ({ owed: row?.owed ?? 0, oldestSeconds: row?.oldest_seconds === null || row?.oldest_seconds === undefined ? null : Math.round(row.oldest_seconds) }),
         () => 'unknown' as const,
       )
@@ -84,10 +86,3 @@ function schemaIsCurrent(pending: string[] | undefined): boolean {
   return pending !== undefined && pending.length === 0;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -8,6 +8,7 @@ import { cronSlotKey, latestSlot } from '../../cron';
 import { cronEventName, PRIORITY_MAX, type JobDefinition } from '../../define';
 import { toMilliseconds } from '../../duration';
 import { EnqueueError } from '../../errors';
+import { withTimeout } from '../../with-timeout';
 import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
 import { planCancellations, planJobs, planReplay, rateKeyOf, type PlannedCancellation, type PlannedJob } from '../../fan-out';
 import type { JobLogger } from '../../logger';
@@ -172,16 +173,7 @@ export class BullmqProvider implements JobProvider {
       await this.cancelMatching(planCancellations(registry, events));
       return this.enqueue(await this.admit(planJobs(registry, events, options.priority)), delay);
     })();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new EnqueueError('Redis', events.length, new Error(`Redis did not answer within ${DISPATCH_TIMEOUT_MS} ms`))), DISPATCH_TIMEOUT_MS);
-    });
-    try {
-      return await Promise.race([enqueued, timeout]);
-    } finally {
-      clearTimeout(timer);
-      enqueued.catch(() => {});
-    }
+    return withTimeout(enqueued, DISPATCH_TIMEOUT_MS, () => new EnqueueError('Redis', events.length, new Error(`Redis did not answer within ${DISPATCH_TIMEOUT_MS} ms`)));
   }
 
   /** What every job of a definition carries, dispatched or queued by its cron scheduler: attempts, backoff, priority, retention. */
@@ -266,19 +258,15 @@ export class BullmqProvider implements JobProvider {
 
   async checkReadiness(): Promise<ProviderReadiness> {
     const redis = this.producer();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000)));
     try {
       // The producer has no offline queue, so a PING before its first connect would fail at once: wait for it.
       const ready = redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-      const answer = await Promise.race([ready.then(() => redis.ping()), timeout]);
+      const answer = await withTimeout(ready.then(() => redis.ping()), 2000, () => new Error('no answer within 2 s'));
       return { ready: answer === 'PONG', detail: answer === 'PONG' ? 'Redis answered PING' : `Redis answered PING with ${answer}` };
     } catch (error) {
       // A connection error's message names the host and port; the health body is public, so only its code goes out.
       const code = (error as { code?: unknown }).code;
       return { ready: false, detail: `Redis is not reachable: ${typeof code === 'string' ? code : (error as Error).message}` };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
