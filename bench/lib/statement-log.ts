@@ -39,7 +39,7 @@ export function logStatement(database: DatabaseHandle, statementName: string): S
       return (
         `${count.toLocaleString('en-US')} ${statementName} statements (${(count / jobs).toFixed(2)} per job), ` +
         `${(rows / Math.max(count, 1)).toFixed(1)} rows each, p50 ${percentile(sorted, 50).toFixed(2)} ms, ` +
-        `p90 ${percentile(sorted, 90).toFixed(2)} ms; in flight ${((100 * busyMs) / elapsedMs).toFixed(0)}% of ${(elapsedMs / 1000).toFixed(1)} s`
+        `p90 ${percentile(sorted, 90).toFixed(2)} ms; time in flight summed over statements (overlapping ones each counted) ${((100 * busyMs) / elapsedMs).toFixed(0)}% of ${(elapsedMs / 1000).toFixed(1)} s`
       );
     },
   };

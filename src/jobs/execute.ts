@@ -53,6 +53,11 @@ export interface ExecuteInput {
    * committed before executeJob returns.
    */
   handBackUnsavedMemos?: boolean;
+  /**
+   * Waits out a step's barrier (the previous step's memo being committed) off the worker slot: the provider lends
+   * the slot to other work meanwhile and resolves once the job holds one again. Without it the wait holds the slot.
+   */
+  lendSlotWhile?: (waiting: Promise<void>) => Promise<void>;
   /** Dispatches events on behalf of step.sendEvent; `dedupePrefix` makes a re-run after a crash create nothing new. */
   dispatch(events: Array<{ name: string; data: unknown }>, dedupePrefix: string): Promise<string[]>;
   now: () => Date;
@@ -84,6 +89,8 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
   const memosDurable = async (): Promise<void> => {
     while (unsaved.size) await Promise.all(unsaved);
   };
+  // Before a step starts: nothing to wait for costs nothing; a memo still being committed is waited for off the slot.
+  const stepBarrier = (): Promise<void> => (unsaved.size && input.lendSlotWhile ? input.lendSlotWhile(memosDurable()) : memosDurable());
 
   // The clock is the injected one: under a test clock durations are what the test made them.
   const since = (startedAt: Date): StepTiming => ({ startedAt, durationMs: Math.max(0, now().getTime() - startedAt.getTime()) });
@@ -102,7 +109,7 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
       claimStepId(id);
       const memo = await completed(id);
       if (memo) return memo.output as never;
-      await memosDurable();
+      await stepBarrier();
       let output: unknown;
       const startedAt = now();
       try {
@@ -119,7 +126,7 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
       claimStepId(id);
       const memo = await completed(id);
       const until = memo ? new Date((memo.output as { until: string }).until) : new Date(now().getTime() + toMilliseconds(duration));
-      await memosDurable();
+      await stepBarrier();
       if (!memo) await memos.save(id, { status: 'COMPLETED', output: { until: until.toISOString() } }, { startedAt: now(), durationMs: 0 });
       if (until.getTime() > now().getTime()) throw new SleepSignal(until);
     },
@@ -128,7 +135,7 @@ export async function executeJob(input: ExecuteInput): Promise<ExecuteOutcome> {
       const memo = await completed(id);
       if (memo) return memo.output as { ids: string[] };
       const list = Array.isArray(events) ? events : [events];
-      await memosDurable();
+      await stepBarrier();
       const startedAt = now();
       const ids = await runInStep(id, () => input.dispatch(list, `step:${input.jobId}:${id}`));
       const output = { ids };

@@ -51,4 +51,27 @@ describe('migrations', () => {
     expect(embedded.indexes).toEqual(server.indexes);
     expect(server.indexes.map((index) => index.indexname)).toContain('background_jobs_pending_priority_idx');
   });
+
+  // Migration 0015 replaced the memos' foreign key (ON DELETE CASCADE) by a statement trigger: any DELETE of jobs,
+  // the API's or an operator's by hand, takes their memos with it, on both drivers.
+  it.each(['pglite', 'postgres'] as const)('delete the memos of deleted jobs on %s', async (driver) => {
+    const database = await createTestDatabase(driver);
+    databases.push(database);
+    const { sql } = database.handle;
+    const jobs = await sql.query<{ id: string }>(
+      `insert into background_jobs (job_id, event_name, payload, max_attempts)
+       select 'memo-owner', 'test/event', '{}', 1 from generate_series(1, 3) returning id::text as id`,
+    );
+    const ids = jobs.map((job) => job.id);
+    await sql.query(
+      `insert into background_job_tasks (job_id, step_id, status) select id, s, 'COMPLETED' from unnest($1::bigint[]) id, unnest(array['a', 'b']) s`,
+      [ids],
+    );
+    await sql.query('delete from background_jobs where id = any($1::bigint[])', [ids.slice(0, 2)]);
+    const left = await sql.query<{ job_id: string; step_id: string }>('select job_id::text as job_id, step_id from background_job_tasks order by step_id');
+    expect(left).toEqual([
+      { job_id: ids[2], step_id: 'a' },
+      { job_id: ids[2], step_id: 'b' },
+    ]);
+  });
 });

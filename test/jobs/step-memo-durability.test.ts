@@ -31,7 +31,7 @@ describe('step memo durability (PostgreSQL)', () => {
   });
 
   /** Runs the three-step job and a one-step job on a worker at concurrency 1; `beforeThird` runs inside step three. */
-  async function start(beforeThird: () => Promise<void> = async () => {}) {
+  async function start(beforeThird: () => Promise<void> = async () => {}, { otherJobNow = true } = {}) {
     const events: string[] = [];
     const warnings: string[] = [];
     const logger: JobLogger = {
@@ -62,8 +62,9 @@ describe('step memo durability (PostgreSQL)', () => {
     const {
       ids: [jobId],
     } = await client.dispatch({ name: 'durability/steps', data: {} });
-    await client.dispatch({ name: 'durability/other', data: {} });
-    return { events, warnings, jobId: jobId! };
+    const dispatchOther = () => client.dispatch({ name: 'durability/other', data: {} });
+    if (otherJobNow) await dispatchOther();
+    return { events, warnings, jobId: jobId!, dispatchOther };
   }
 
   const holdMemoCommits = () => locker!.query('begin; lock table background_job_tasks in share mode');
@@ -84,33 +85,39 @@ describe('step memo durability (PostgreSQL)', () => {
     ))[0]!;
 
   /** Starts the worker; resolves once step three runs with memo commits held back (its memo cannot commit yet). */
-  async function startHoldingTheLastMemo() {
+  async function startHoldingTheLastMemo(options?: { otherJobNow: boolean }) {
     let lockHeld: () => void = () => {};
     const heldInStepThree = new Promise<void>((resolve) => (lockHeld = resolve));
     const started = await start(async () => {
       await holdMemoCommits();
       lockHeld();
-    });
+    }, options);
     await provider!.start();
     await heldInStepThree;
     return started;
   }
 
-  it('does not start a step until the memo of the step before it is committed', async () => {
+  it('does not start a step until the memo of the step before it is committed, and lends the slot meanwhile', async () => {
     const { events, jobId } = await start();
     await holdMemoCommits();
     await provider!.start();
     await waitFor(memoInsertWaiting, { what: "step one's memo waiting on the lock" });
-    expect(events).toEqual(['one']);
+    // Concurrency 1: the other job can only start in the slot the three-step job lent while its memo waits
+    // (worker-slots.ts); step two does not start until that memo is committed.
+    await waitFor(() => events.includes('other job started'), { what: 'the other job to start in the lent slot' });
+    expect(events).toEqual(['one', 'other job started']);
+    expect(await memoInsertWaiting()).toBe(true);
     await releaseMemoCommits();
     await waitFor(async () => (await jobRow(jobId)).status === 'COMPLETED', { what: 'the job to complete' });
-    expect(events.slice(0, 4)).toEqual(['one', 'two', 'three', 'handler returned']);
+    expect(events).toEqual(['one', 'other job started', 'two', 'three', 'handler returned']);
     expect(await jobRow(jobId)).toEqual({ status: 'COMPLETED', memos: 3 });
   });
 
   it('frees the slot while the last memo commits, and records COMPLETED only once it is committed', async () => {
-    const { events, jobId } = await startHoldingTheLastMemo();
-    // Concurrency 1: the other job can only start once the three-step job's slot is free, while its memo waits.
+    const { events, jobId, dispatchOther } = await startHoldingTheLastMemo({ otherJobNow: false });
+    await waitFor(memoInsertWaiting, { what: "step three's memo waiting on the lock" });
+    // Concurrency 1: a job sent now can only start once the three-step job's slot is free, while its memo waits.
+    await dispatchOther();
     await waitFor(() => events.includes('other job started'), { what: 'the other job to start' });
     expect(await memoInsertWaiting()).toBe(true);
     expect(await jobRow(jobId)).toEqual({ status: 'PROCESSING', memos: 2 });

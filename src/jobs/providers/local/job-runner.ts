@@ -13,6 +13,7 @@ import { MemoWriter } from '../postgres-store/memo-writer';
 import { loadMemos } from '../postgres-store/memos';
 import { parkJob } from './sql/finish-jobs';
 import { renewLeases } from './sql/leases';
+import type { WorkerSlots } from './worker-slots';
 
 export interface JobRunnerOptions {
   sql: SqlClient;
@@ -103,19 +104,22 @@ export class JobRunner {
     }
   }
 
-  /** Runs one claimed job to its outcome and persists it. Never throws. */
-  async run(row: ClaimedJobRow): Promise<ExecuteOutcome['kind'] | 'error'> {
+  /**
+   * Runs one claimed job to its outcome and persists it. Never throws. With `slots`, the job's code runs in the
+   * caller's slot, which it lends to other jobs while it waits for a memo between steps (worker-slots.ts).
+   */
+  async run(row: ClaimedJobRow, slots?: WorkerSlots): Promise<ExecuteOutcome['kind'] | 'error'> {
     // The runner's own lines about this job (outcome, failure hook) carry its context too (log-context.ts).
-    return runWithJobContext({ jobId: row.id, definition: row.job_id, attempt: row.attempts - 1 }, () => this.runInContext(row));
+    return runWithJobContext({ jobId: row.id, definition: row.job_id, attempt: row.attempts - 1 }, () => this.runInContext(row, slots));
   }
 
-  private async runInContext(row: ClaimedJobRow): Promise<ExecuteOutcome['kind'] | 'error'> {
+  private async runInContext(row: ClaimedJobRow, slots: WorkerSlots | undefined): Promise<ExecuteOutcome['kind'] | 'error'> {
     const job: HeldJob = { id: row.id, lockToken: row.lock_token };
     this.held.set(job.id, job);
     const { logger } = this.options;
     let keepHolding = false;
     try {
-      const outcome = await this.execute(row, job, logger);
+      const outcome = await this.execute(row, job, logger, slots);
       if (this.released.has(job)) {
         logger.info({ outcome: outcome.kind }, 'released at shutdown: this run ended after its job went back to the queue; nothing recorded, it runs again');
         return 'lease-lost';
@@ -131,7 +135,7 @@ export class JobRunner {
     }
   }
 
-  private async execute(row: ClaimedJobRow, job: HeldJob, logger: JobLogger): Promise<ExecuteOutcome> {
+  private async execute(row: ClaimedJobRow, job: HeldJob, logger: JobLogger, slots: WorkerSlots | undefined): Promise<ExecuteOutcome> {
     const { sql, registry } = this.options;
     const definition = registry.get(row.job_id);
     if (!definition) return { kind: 'failed', error: `No job definition "${row.job_id}" is registered in this process` };
@@ -154,6 +158,7 @@ export class JobRunner {
       attempt: row.attempts - 1,
       maxAttempts: row.max_attempts,
       handBackUnsavedMemos: true,
+      lendSlotWhile: slots && ((waiting) => slots.lendWhile(waiting)),
       memos: {
         load: () => {
           if (this.released.has(job)) return Promise.reject(new LeaseLostError(`Job ${row.id} was released at shutdown`));

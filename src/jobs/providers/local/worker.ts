@@ -19,6 +19,7 @@ import { adoptUnkeyedLimitedJobs } from './sql/claim-limited-jobs';
 import { releaseJobs } from './sql/finish-jobs';
 import { JOBS_CHANNEL, type ClaimedJobRow } from './sql/job-row';
 import { reclaimExpiredJobs, type ReclaimedJob } from './sql/leases';
+import { WorkerSlots } from './worker-slots';
 
 export interface WorkerOptions {
   sql: SqlClient;
@@ -40,6 +41,14 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Jobs one worker holds at most (started or buffered), per slot. Jobs waiting for a memo between steps hold no slot
+ * (worker-slots.ts), so without a bound a worker of multi-step jobs would claim without end; the more it holds, the
+ * more memos share each commit. Measured on 2 cores, 20,000 three-step jobs at concurrency 10 (2026-12-04): 2 per
+ * slot ~3,000 jobs/s, 4 ~4,300, 8 ~5,500, 16 ~5,100 (memo statements of ~150 rows, slower than they save).
+ */
+const MAX_HELD_PER_SLOT = 8;
+
 /** How often a worker looks for unkeyed jobs of limited definitions (one UPDATE per such definition). */
 const ADOPT_EVERY_MS = 5_000;
 
@@ -58,6 +67,7 @@ export class LocalWorker {
   private pollTimer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | null = null;
   private readonly claims: ClaimBatch;
+  private readonly slots: WorkerSlots;
   private failureDelayMs = 0;
   private readonly limited: LimitedDefinition[];
   /** Start-up keys them once (LocalProvider.start); the poll timer looks again from then on. */
@@ -65,6 +75,10 @@ export class LocalWorker {
 
   constructor(private readonly options: WorkerOptions) {
     this.limited = limitedDefinitions(options.registry);
+    this.slots = new WorkerSlots(options.concurrency, () => {
+      this.startBuffered();
+      this.wake();
+    });
     this.claims = new ClaimBatch(options.sql, this.limited, { workerId: this.workerId, leaseMs: options.leaseMs });
   }
 
@@ -127,12 +141,14 @@ export class LocalWorker {
   private async loop(): Promise<void> {
     const { concurrency } = this.options;
     const pipeline = 2 * concurrency;
+    const maxHeld = MAX_HELD_PER_SLOT * concurrency;
     const minimumBatch = Math.max(1, Math.ceil(concurrency / 2));
     while (!this.stopping) {
       this.wakeRequested = false;
       this.wakeWaiter = undefined;
       this.startBuffered();
-      const want = pipeline - this.inFlight.size - this.buffer.length;
+      // Up to the slots again beyond those in use; never more jobs held than maxHeld.
+      const want = Math.min(pipeline - this.slots.inUse, maxHeld - this.inFlight.size) - this.buffer.length;
       const idle = this.inFlight.size === 0 && this.buffer.length === 0;
       let claimed: ClaimedJobRow[] = [];
       if (want >= minimumBatch || (idle && want > 0)) {
@@ -160,7 +176,7 @@ export class LocalWorker {
   }
 
   private startBuffered(): void {
-    while (this.inFlight.size < this.options.concurrency && this.buffer.length && !this.stopping) this.track(this.buffer.shift()!);
+    while (this.buffer.length && !this.stopping && this.slots.tryTake()) this.track(this.buffer.shift()!);
   }
 
   private async claim(free: number): Promise<ClaimedJobRow[]> {
@@ -177,8 +193,9 @@ export class LocalWorker {
   }
 
   private track(row: ClaimedJobRow): void {
-    const run = this.options.runner.run(row).finally(() => {
+    const run = this.options.runner.run(row, this.slots).finally(() => {
       this.inFlight.delete(row.id);
+      this.slots.give();
       if (this.claims.isLimited(row.job_id)) this.claims.limitedSlotFreed();
       this.wake();
     });

@@ -1,4 +1,4 @@
-// Retention: COMPLETED jobs older than the retention age go, with their memos (ON DELETE CASCADE), in batches
+// Retention: COMPLETED jobs older than the retention age go, with their memos (deleted by the trigger of migration 0015), in batches
 // of `batchSize` so no statement holds many row locks or runs long. FAILED jobs are kept for inspection.
 // Served by background_jobs_finished_idx.
 import type { SqlExecutor } from '../../../../db/client';

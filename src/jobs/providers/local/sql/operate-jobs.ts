@@ -78,7 +78,7 @@ export async function cancelJobRow(sql: SqlExecutor, id: string, reason: string)
   return (await sql.query<StateChange>(CANCEL_JOB, [id, reason]))[0]!;
 }
 
-// Finished jobs (and their memos, ON DELETE CASCADE) older than a date, oldest first in batches, through
+// Finished jobs (and their memos, deleted by the trigger of migration 0015) older than a date, oldest first in batches, through
 // background_jobs_finished_idx; SKIP LOCKED so a prune never waits on, or blocks, anyone.
 const PRUNE_BATCH = `
   with doomed as materialized (
