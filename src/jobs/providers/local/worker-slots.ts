@@ -1,5 +1,5 @@
-// The slots of one worker (JOBS_CONCURRENCY): how much job code it runs at once. As in Inngest ("concurrency limits
-// steps executing, not runs in progress"), a slot is held while a job's code runs, not while the job waits between
+// The slots of one worker (JOBS_CONCURRENCY): how much job code it runs at once. As Inngest counts concurrency (by
+// steps executing, not by runs in progress), a slot is held while a job's code runs, not while the job waits between
 // steps for its last step's memo to commit. That wait is the engine's own write, about a millisecond of fsync;
 // holding the slot through it kept every slot idle on the commit, so three-step jobs ran in lockstep with the memo
 // writer (jobs/s = slots ÷ 2 ÷ the commit's cycle). Lent for the wait, the slot starts another job, and more jobs

@@ -44,8 +44,9 @@ function yieldToEventLoop(): Promise<void> {
 /**
  * Jobs one worker holds at most (started or buffered), per slot. Jobs waiting for a memo between steps hold no slot
  * (worker-slots.ts), so without a bound a worker of multi-step jobs would claim without end; the more it holds, the
- * more memos share each commit. Measured on 2 cores, 20,000 three-step jobs at concurrency 10 (2026-12-04): 2 per
- * slot ~3,000 jobs/s, 4 ~4,300, 8 ~5,500, 16 ~5,100 (memo statements of ~150 rows, slower than they save).
+ * more memos share each commit. Measured on 2 cores, 20,000 three-step jobs at concurrency 10 (2026-12-04, three
+ * runs each): 6 per slot 4,600–5,500 jobs/s, 8 5,300–5,500, 12 5,300–6,000, 16 4,900–6,400; 8 keeps what a crash can
+ * re-run (one step per held job whose memo was not yet committed) smaller for the same throughput.
  */
 const MAX_HELD_PER_SLOT = 8;
 
