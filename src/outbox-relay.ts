@@ -12,13 +12,25 @@ export function relayOwedEvents(runtime: Runtime): Promise<{ sent: number; faile
   return relayOutbox(runtime.database.db, (events) => runtime.jobs.dispatch(events as never), runtime.logger);
 }
 
+/**
+ * The timer's pass, skipped while this process cannot reach the provider (BullMQ: Redis does not answer PING): it
+ * would lock each due row through a send bound to fail (5 s for BullMQ), while a process that can reach it waits.
+ */
+async function relayIfProviderReady(runtime: Runtime): Promise<{ sent: number; failed: number }> {
+  const ready = await runtime.provider.checkReadiness().then(
+    (readiness) => readiness.ready,
+    () => false,
+  );
+  return ready ? relayOwedEvents(runtime) : { sent: 0, failed: 0 };
+}
+
 export function startOutboxRelay(runtime: Runtime, signal: AbortSignal): void {
   if (runtime.provider.supportsTransactionalDispatch) return;
   let running = false;
   const timer = setInterval(() => {
     if (running || signal.aborted) return;
     running = true;
-    void relayOwedEvents(runtime)
+    void relayIfProviderReady(runtime)
       .then(({ sent }) => {
         if (sent) runtime.logger.info({ sent }, 'outbox relay: sent events the job provider could not take earlier');
       })

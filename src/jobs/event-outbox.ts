@@ -30,6 +30,13 @@ export type SendEvents = (events: OutboxEvent[]) => Promise<unknown>;
 
 /** Retries of a row that could not be sent: 1 s doubling to 5 min (jittered), for as long as it takes. */
 const RETRY_BACKOFF = { baseMs: 1000, maxMs: 5 * 60_000 };
+/**
+ * How long a new row is left to the request that wrote it, which sends it right after its commit (BullMQ gives up
+ * after 5 s, Inngest's SDK after its retries): a relay taking it meanwhile would send it a second time (harmless,
+ * the ids deduplicate, but a wasted send and a misleading failure record). A failed send makes it due again after
+ * the backoff; a process that died between commit and send leaves it to the relay after this long.
+ */
+const LEFT_TO_ITS_REQUEST_MS = 30_000;
 /** Rows one relay pass sends at most (each one dispatch call). */
 const RELAY_BATCH = 100;
 
@@ -40,7 +47,10 @@ const RELAY_BATCH = 100;
 export async function writeOutbox(tx: Database, registry: JobRegistry, events: ReadonlyArray<{ name: string; data?: unknown; id?: string }>): Promise<OutboxRow> {
   const validated = registry.validate(events);
   const withIds = validated.map((event, index) => ({ name: event.name, data: event.data, id: events[index]!.id ?? `outbox:${randomUUID()}` }));
-  const [row] = await tx.insert(eventOutbox).values({ events: withIds }).returning({ id: eventOutbox.id });
+  const [row] = await tx
+    .insert(eventOutbox)
+    .values({ events: withIds, nextAttemptAt: sql`now() + ${LEFT_TO_ITS_REQUEST_MS} * interval '1 millisecond'` })
+    .returning({ id: eventOutbox.id });
   return { id: row!.id, events: withIds };
 }
 

@@ -74,7 +74,7 @@ describe('rate limits on BullMQ', () => {
 });
 
 describe('a web process started while Redis is down', () => {
-  it('serves at once (503 health), commits a sign-up with its events in the outbox, and another process relays them', async () => {
+  it('serves at once (503 health), commits a sign-up and a password reset with their events in the outbox, and another process relays them', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const child = spawnNextStart('web-redis-down', port, {
@@ -96,6 +96,10 @@ describe('a web process started while Redis is down', () => {
       expect(owed).toEqual([{ attempts: 1 }]);
       // The app's own web process reaches Redis: its relay sends the events, and the verification email goes out.
       await waitForEmails(app(), 1, (sent) => sent.to === email, 'the verification email, relayed from the outbox');
+      // A reset asked for while this process cannot reach Redis is answered as usual and sent once relayed.
+      const reset = await fetch(`${base}/api/auth/forgot-password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+      expect(reset.status, await reset.clone().text()).toBe(202);
+      await waitForEmails(app(), 1, (sent) => sent.to === email && sent.subject === 'Reset your password', 'the reset email, relayed from the outbox');
     } finally {
       await child.stop();
     }

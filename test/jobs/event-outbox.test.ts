@@ -68,6 +68,24 @@ describe('the event outbox', () => {
     expect(await relayOutbox(db, send(up), silentLogger)).toEqual({ sent: 0, failed: 0 });
   });
 
+  it('leaves a new row to the request that wrote it, so a relay meanwhile does not send it too', async () => {
+    const { db } = database.handle;
+    const sends: string[] = [];
+    const counting = async (events: OutboxEvent[]) => void sends.push(...events.map((event) => event.id));
+    const row = await db.transaction((tx) => writeOutbox(tx, registry, [{ name: 'outbox/signed-up', data: { userId: 'u-in-flight' } }]));
+    // The request is still sending it (BullMQ may take up to 5 s to give up): a relay now finds nothing due.
+    expect(await relayOutbox(db, counting, silentLogger)).toEqual({ sent: 0, failed: 0 });
+    expect(await sendOutboxRow(db, row, counting, silentLogger)).toBe(true);
+    expect(sends).toEqual([row.events[0]!.id]);
+
+    // A process that died between its commit and its send: once the grace has passed, the relay sends the row.
+    const orphan = await db.transaction((tx) => writeOutbox(tx, registry, [{ name: 'outbox/signed-up', data: { userId: 'u-orphan' } }]));
+    await database.handle.sql.query(`update event_outbox set next_attempt_at = now() - interval '1 second' where id = $1`, [orphan.id]);
+    expect(await relayOutbox(db, counting, silentLogger)).toEqual({ sent: 1, failed: 0 });
+    expect(sends).toEqual([row.events[0]!.id, orphan.events[0]!.id]);
+    expect(await outboxRows()).toEqual([]);
+  });
+
   it('refuses an invalid event inside the transaction, so the change rolls back with it', async () => {
     const { db } = database.handle;
     await expect(db.transaction((tx) => writeOutbox(tx, registry, [{ name: 'outbox/signed-up', data: { userId: 42 } }]))).rejects.toThrow(/Invalid event/);

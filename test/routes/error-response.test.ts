@@ -31,4 +31,14 @@ describe('errorResponse across bundles', () => {
     expect(await response.text()).not.toContain('secret detail');
     expect(logged).toHaveLength(1);
   });
+
+  it('answers a dispatch the store did not accept with what became of it, never the store’s address (logged instead)', async () => {
+    const copy = await otherBundlesErrors();
+    const logged: unknown[] = [];
+    const response = errorResponse(new copy.EnqueueError('Redis', 1, new Error('connect ECONNREFUSED 10.0.0.7:6379')), (error) => logged.push(error));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: 'The job queue is unavailable; nothing was queued. Try again shortly.' });
+    expect(logged).toHaveLength(1);
+    expect((logged[0] as Error).message).toContain('10.0.0.7:6379');
+  });
 });

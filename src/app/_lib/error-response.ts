@@ -48,6 +48,12 @@ function isKnown(error: unknown): error is KnownError {
 
 export function errorResponse(error: unknown, log?: (error: unknown) => void): Response {
   if (isKnown(error)) {
+    if (error.code === 'UNAVAILABLE' && 'publicMessage' in error) {
+      // A store that did not accept a dispatch: the client learns what became of its request, the log the rest
+      // (the store's address and the driver's message are nobody else's business).
+      log?.(error);
+      return Response.json({ error: error.publicMessage }, { status: 503 });
+    }
     const body = isValidationError(error) ? { error: 'Invalid request', issues: error.issues } : { error: error.message };
     const headers = error.code === 'RATE_LIMITED' ? { 'retry-after': String(error.retryAfterSeconds) } : undefined;
     return Response.json(body, { status: STATUS_BY_CODE[error.code], headers });

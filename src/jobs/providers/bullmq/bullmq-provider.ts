@@ -7,7 +7,7 @@ import type { DatabaseHandle } from '../../../db/client';
 import { cronSlotKey, latestSlot } from '../../cron';
 import { cronEventName, PRIORITY_MAX, type JobDefinition } from '../../define';
 import { toMilliseconds } from '../../duration';
-import { EnqueueError } from '../../errors';
+import { EnqueueError, redisWriteOutcome } from '../../errors';
 import { withTimeout } from '../../with-timeout';
 import { executeJob, LeaseLostError, type ExecuteOutcome } from '../../execute';
 import { planCancellations, planJobs, planReplay, rateKeyOf, type PlannedCancellation, type PlannedJob } from '../../fan-out';
@@ -173,7 +173,7 @@ export class BullmqProvider implements JobProvider {
       await this.cancelMatching(planCancellations(registry, events));
       return this.enqueue(await this.admit(planJobs(registry, events, options.priority)), delay);
     })();
-    return withTimeout(enqueued, DISPATCH_TIMEOUT_MS, () => new EnqueueError('Redis', events.length, new Error(`Redis did not answer within ${DISPATCH_TIMEOUT_MS} ms`)));
+    return withTimeout(enqueued, DISPATCH_TIMEOUT_MS, () => new EnqueueError('Redis', events.length, new Error(`Redis did not answer within ${DISPATCH_TIMEOUT_MS} ms`), 'unknown'));
   }
 
   /** What every job of a definition carries, dispatched or queued by its cron scheduler: attempts, backoff, priority, retention. */
@@ -208,12 +208,15 @@ export class BullmqProvider implements JobProvider {
       byQueue.set(job.definition.id, entries);
     });
     const ids: string[] = new Array(planned.length);
+    let queuesWritten = 0;
     for (const [definitionId, entries] of byQueue) {
       const added = await this.queue(definitionId)
         .addBulk(entries.map(({ name, data, opts }) => ({ name, data, opts })))
         .catch((error: unknown) => {
-          throw new EnqueueError('Redis', entries.length, error);
+          // One addBulk is one MULTI: one never sent added nothing, but the queues written before it keep their jobs.
+          throw new EnqueueError('Redis', planned.length, error, queuesWritten === 0 ? redisWriteOutcome(error) : 'unknown');
         });
+      queuesWritten += 1;
       added.forEach((job, position) => (ids[entries[position]!.index] = `${definitionId}/${job.id}`));
     }
     const cancellable = planned.flatMap((job, index) =>
@@ -258,15 +261,19 @@ export class BullmqProvider implements JobProvider {
 
   async checkReadiness(): Promise<ProviderReadiness> {
     const redis = this.producer();
+    let onReady: (() => void) | undefined;
     try {
       // The producer has no offline queue, so a PING before its first connect would fail at once: wait for it.
-      const ready = redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+      const ready = redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', (onReady = resolve)));
       const answer = await withTimeout(ready.then(() => redis.ping()), 2000, () => new Error('no answer within 2 s'));
       return { ready: answer === 'PONG', detail: answer === 'PONG' ? 'Redis answered PING' : `Redis answered PING with ${answer}` };
     } catch (error) {
       // A connection error's message names the host and port; the health body is public, so only its code goes out.
       const code = (error as { code?: unknown }).code;
       return { ready: false, detail: `Redis is not reachable: ${typeof code === 'string' ? code : (error as Error).message}` };
+    } finally {
+      // While Redis stays down every check (health, the outbox relay's every 5 s) would leave one more listener.
+      if (onReady) redis.off('ready', onReady);
     }
   }
 

@@ -3,6 +3,7 @@
 import { Inngest, type Middleware } from 'inngest';
 import { serve } from 'inngest/edge';
 import { toMilliseconds } from '../../duration';
+import { EnqueueError } from '../../errors';
 import type { FailedJobReport } from '../../failure-report';
 import { newEventId } from '../../fan-out';
 import type { JobLogger } from '../../logger';
@@ -74,7 +75,11 @@ export class InngestProvider implements JobProvider {
     const ts = options.delay === undefined ? undefined : Date.now() + toMilliseconds(options.delay);
     // Every event carries an id, ours when none was given, so handlers see the same event.id as on other providers.
     const payloads = events.map((event) => ({ name: event.name, data: withPriority(event.data, options.priority), id: event.id ?? newEventId(), ts }));
-    await this.client.send(payloads);
+    await this.client.send(payloads).catch((error: unknown) => {
+      // The SDK retries before it gives up, and cannot say whether a lost answer's events were taken: `unknown`. Each
+      // event carries its id, so sending them again enqueues each at most once (Inngest deduplicates ids for 24 h).
+      throw new EnqueueError('Inngest', payloads.length, error, 'unknown');
+    });
     return payloads.map((payload) => payload.id);
   }
 

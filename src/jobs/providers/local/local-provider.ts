@@ -4,7 +4,7 @@
 import type { DatabaseHandle } from '../../../db/client';
 import { cronSlotKey } from '../../cron';
 import { toMilliseconds } from '../../duration';
-import { EnqueueError } from '../../errors';
+import { EnqueueError, postgresWriteOutcome } from '../../errors';
 import { planCancellations, planCronJob, planJobs, type PlannedCancellation, type PlannedJob } from '../../fan-out';
 import type { JobLogger } from '../../logger';
 import type { JobRegistry } from '../../registry';
@@ -123,7 +123,7 @@ export class LocalProvider implements JobProvider {
     } catch (error) {
       // Inside the caller's transaction the caller sees its own failure; outside it, say plainly what happened.
       if (options.tx) throw error;
-      throw new EnqueueError('PostgreSQL', planned.length, error);
+      throw new EnqueueError('PostgreSQL', planned.length, error, postgresWriteOutcome(error));
     }
     const { selfDispatch: target } = this.options;
     if (this.options.mode === 'serverless' && target && delayMs === 0) {
