@@ -61,6 +61,33 @@ describe('sign-in and API keys', () => {
     expect((await call(app(), 'GET', '/api/keys', { key: user.apiKey })).body.keys.map((key: { name: string }) => key.name)).toEqual(['sign-up']);
   });
 
+  it('holds at most 100 keys per user: POST /api/keys is a 409 naming the way out, a sign-in replaces the oldest key of its name', async () => {
+    const user = await signUp('many-keys@example.com');
+    const signIn = (keyName?: string) => call(app(), 'POST', '/api/auth/signin', { body: { email: 'many-keys@example.com', password: PASSWORD, keyName } });
+    const firstSignIn = await signIn();
+    expect(firstSignIn.status).toBe(201);
+    for (let n = 0; n < 98; n++) expect((await call(app(), 'POST', '/api/keys', { key: user.apiKey, body: { name: `ci-${n}` } })).status).toBe(201);
+    const names = async () => (await call(app(), 'GET', '/api/keys', { key: user.apiKey })).body.keys.map((key: { name: string }) => key.name) as string[];
+    expect(await names()).toHaveLength(100);
+
+    const refused = await call(app(), 'POST', '/api/keys', { key: user.apiKey, body: { name: 'one-too-many' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/100 API keys.*DELETE \/api\/keys\/<id>/);
+    expect(await names()).not.toContain('one-too-many');
+
+    // Signing in still works: the oldest key named sign-in goes (it is 401 from now on), no other.
+    const again = await signIn();
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect((await call(app(), 'GET', '/api/keys', { key: firstSignIn.body.apiKey })).status).toBe(401);
+    expect((await call(app(), 'GET', '/api/keys', { key: again.body.apiKey })).status).toBe(200);
+    const after = await names();
+    expect(after).toHaveLength(100);
+    expect(after.filter((name) => name.startsWith('ci-'))).toHaveLength(98);
+    // No key of that name to replace: refused like POST /api/keys, nothing removed.
+    expect((await signIn('laptop')).status).toBe(409);
+    expect(await names()).toEqual(after);
+  });
+
   it('revokes every key of the account on a password reset; the old password no longer signs in, the new one does', async () => {
     const email = 'reset-keys@example.com';
     const user = await signUp(email);
