@@ -17,7 +17,10 @@ export const RATE_LIMITS = {
   'signup-per-ip': { points: 10, durationSeconds: HOUR },
   'signup-per-email': { points: 3, durationSeconds: HOUR },
   'signin-per-ip': { points: 30, durationSeconds: 15 * MINUTE },
-  'signin-per-email': { points: 10, durationSeconds: 15 * MINUTE },
+  // Password guessing against one account: tight from one client address, looser across all of them, so a guesser
+  // at one address cannot lock the account's owner out from another (which 10 per address alone allowed).
+  'signin-per-email-ip': { points: 10, durationSeconds: 15 * MINUTE },
+  'signin-per-email': { points: 50, durationSeconds: 15 * MINUTE },
   'forgot-password-per-ip': { points: 20, durationSeconds: HOUR },
   // At most one reset email per address every 5 minutes, known address or not (the same answer for both).
   'forgot-password-per-email': { points: 1, durationSeconds: 5 * MINUTE },

@@ -4,6 +4,7 @@
 // refuses WEBHOOK_ALLOW_PRIVATE=true. TRUST_PROXY is unset here, so X-Forwarded-For must not move a client into a
 // fresh rate-limit bucket.
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,25 @@ async function signUp(email: string): Promise<{ id: string; apiKey: string }> {
   const answer = await call(app(), 'POST', '/api/auth/signup', { body: { email, password: PASSWORD } });
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   return answer.body;
+}
+
+/** POST /api/auth/signin from a given local source address (each one its own client to the app). */
+function signInFrom(localAddress: string, email: string, password: string): Promise<{ status: number; body: string }> {
+  const target = new URL('/api/auth/signin', app().url);
+  const payload = JSON.stringify({ email, password });
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
 }
 
 describe('sign-in and API keys', () => {
@@ -104,7 +124,7 @@ describe('sign-in and API keys', () => {
     expect((await call(app(), 'GET', '/api/keys', { key: fresh.body.apiKey })).body.keys.map((key: { name: string }) => key.name)).toEqual(['sign-in']);
   });
 
-  it('limits password guessing per address (10 tries, then 429 even with the right password) and ignores a spoofed X-Forwarded-For', async () => {
+  it('limits password guessing per account (10 tries from one address, then 429 even with the right password; 50 from all) and ignores a spoofed X-Forwarded-For', async () => {
     const email = 'guessed@example.com';
     await signUp(email);
     for (let n = 0; n < 10; n += 1) {
@@ -113,6 +133,12 @@ describe('sign-in and API keys', () => {
     }
     const right = await call(app(), 'POST', '/api/auth/signin', { body: { email, password: PASSWORD } });
     expect(right.status).toBe(429);
+    // The owner at another address is not locked out by the guesser's ten (loopback: any 127/8 source reaches the app).
+    expect((await signInFrom('127.0.0.2', email, PASSWORD)).status).toBe(201);
+    // Across addresses the account allows 50 in 15 minutes (the 11 counted so far, the owner's included): 39 more
+    // from four more addresses, each under its own 10, then none from anywhere.
+    for (let n = 0; n < 39; n += 1) expect((await signInFrom(`127.0.0.${3 + Math.floor(n / 10)}`, email, `guess ${n}`)).status).toBe(401);
+    expect((await signInFrom('127.0.0.7', email, PASSWORD)).status).toBe(429);
 
     // forgot-password allows 20 an hour per client address; a new X-Forwarded-For each time changes nothing.
     let status = 0;

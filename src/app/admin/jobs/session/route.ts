@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { sessionCookie, sessionSecret, signAdminSession } from '@/app/_lib/admin-session';
 import { emailField } from '@/app/_lib/fields';
-import { enforceLimits, requestAddress, type LimitCheck } from '@/app/_lib/rate-limit';
+import { enforceLimits } from '@/app/_lib/rate-limit';
+import { signInLimits } from '@/app/_lib/sign-in-limits';
 import { SIGN_IN_PATH, withDashboardForm } from '@/app/_lib/with-dashboard-form';
 import { authenticateAdmin, type AdminCredentials } from '@/domain/admin/authenticate-admin';
 
@@ -21,14 +22,12 @@ const credentials = z
 /**
  * POST /admin/jobs/session (form): signs an admin in and sets the session cookie, then 303 to /admin/jobs.
  * Wrong credentials 401, a non-admin 403, both shown on the sign-in page to a browser. Counted against the same
- * limits as POST /api/auth/signin (per client address, and per email address signed in to).
+ * limits as POST /api/auth/signin (sign-in-limits.ts).
  */
 export const POST = withDashboardForm({ schema: credentials, back: () => SIGN_IN_PATH }, async ({ request, runtime, input }) => {
   // Unconfigured is said before any credential is looked at (and before it counts against the limits).
   sessionSecret(runtime.config);
-  const checks: LimitCheck[] = [['signin-per-ip', requestAddress(request, runtime)]];
-  if ('email' in input) checks.push(['signin-per-email', input.email.trim().toLowerCase()]);
-  await enforceLimits(runtime, checks);
+  await enforceLimits(runtime, signInLimits(request, runtime, 'email' in input ? input.email : undefined));
   const admin = await authenticateAdmin(runtime.database.db, input);
   runtime.logger.info({ userId: admin.id }, 'admin signed in to the jobs dashboard');
   return { location: '/admin/jobs', setCookie: sessionCookie(runtime.config, signAdminSession(runtime.config, admin.id)) };
