@@ -60,5 +60,19 @@ export function errorResponse(error: unknown, log?: (error: unknown) => void): R
   }
   log?.(error);
   captureRouteError(error);
+  // Still reported (a missing table in production is an incident), but the answer says what fixes it.
+  if (isSchemaBehind(error)) return Response.json({ error: SCHEMA_BEHIND }, { status: 503 });
   return Response.json({ error: 'Internal error' }, { status: 500 });
+}
+
+const SCHEMA_BEHIND =
+  'The database lacks a table or column this version of the app needs: its schema is behind. Run `npm run db:migrate` (GET /api/health lists the pending migrations).';
+
+/** PostgreSQL's undefined_table (42P01) or undefined_column (42703), however deep the ORM wrapped it. */
+function isSchemaBehind(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (code === '42P01' || code === '42703') return true;
+  }
+  return false;
 }

@@ -1,0 +1,1 @@
+CAROL=sk_ig3ItjnPM31bOx__sFT6pUbqtTlthZ4o0EXAQHNeUaE; DAVE=sk_xoNb27aIlE-paezDCaXD8ElT-ztzuMgL5WsTPfFSqps
