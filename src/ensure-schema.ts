@@ -79,9 +79,10 @@ export async function waitForSchema(
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    // Unref'd: a process that has nothing else to do (its shutdown under way) must not stay alive for this.
+    // Not unref'd: while the database does not answer nothing else may keep `npm run worker` alive, and an unref'd
+    // timer let it end (exit 13, a top-level await never settled) right after it said it would wait. Shutdown
+    // aborts the signal, which clears the timer.
     const timer = setTimeout(done, ms);
-    timer.unref();
     function done() {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

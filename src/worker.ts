@@ -9,7 +9,7 @@ import { sentryInitOptions } from './observability/sentry';
 import { waitForSchema } from './ensure-schema';
 import { startOutboxRelay } from './outbox-relay';
 import { setProcessRole } from './process-role';
-import { exitOnStartupFailure } from './startup-failure';
+import { exitOnStartupFailure, StartupError } from './startup-failure';
 import { getRuntime, type Runtime } from './runtime';
 import { installShutdownHandlers, shutdownSignal } from './shutdown';
 
@@ -58,6 +58,9 @@ function serveHealth(runtime: Runtime, port: number): void {
   });
   // Not keeping the process alive on its own: the worker's own timers and connections do that until shutdown.
   server.unref();
-  server.on('error', (error) => runtime.logger.error({ err: error, port }, 'the worker health port could not be opened'));
+  // A probe pointed at a port this worker cannot serve would fail forever while the worker ran unwatched: stop now.
+  server.on('error', (error: NodeJS.ErrnoException) =>
+    exitOnStartupFailure(new StartupError(`WORKER_HEALTH_PORT=${port} could not be opened (${error.code ?? error.message}): choose a free port, or unset it to run without a health endpoint`)),
+  );
   server.listen(port, () => runtime.logger.info({ port }, 'worker health endpoint listening on /api/health'));
 }

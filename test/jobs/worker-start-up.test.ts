@@ -2,6 +2,7 @@
 // DATABASE_MIGRATE_ON_START=false it says once what is missing and how to fix it, claims nothing meanwhile (no
 // error a second), and starts by itself once `npm run db:migrate` has run. Real processes, real PostgreSQL.
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -87,6 +88,35 @@ describe('npm run worker start-up', () => {
     });
     expect(status).toBe('COMPLETED');
     expect(lines(worker.output()).filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('waits for a database that does not answer yet, then migrates it and starts (a worker started before its database)', { timeout: 120_000 }, async () => {
+    const name = `signing_jobs_later_${Math.random().toString(16).slice(2, 10)}`;
+    const url = databaseUrl(name);
+    const worker = startWorker({ DATABASE_URL: url });
+    let exitCode: number | null | undefined;
+    void worker.exited.then((code) => (exitCode = code));
+    await waitFor(() => worker.output().includes('the database does not answer'), { timeoutMs: 60_000, what: `the worker to say it waits:\n${worker.output()}` });
+    // The database appears after the worker said it would wait for it: the worker must still be there to see it.
+    await admin(`create database "${name}"`);
+    databases.push(name);
+    await waitFor(() => worker.output().includes('job server started') || exitCode !== undefined, { timeoutMs: 60_000, what: 'the worker to start' });
+    expect(exitCode, worker.output()).toBeUndefined();
+    expect(worker.output()).toContain('the database schema is current; starting jobs');
+    expect(await withDatabase(url, (handle) => pendingMigrations(handle))).toEqual([]);
+  });
+
+  it('exits 1 naming WORKER_HEALTH_PORT when that port is taken, instead of running without its probe', { timeout: 60_000 }, async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const worker = startWorker({ DATABASE_URL: await createEmptyDatabase(databases), WORKER_HEALTH_PORT: String(port) });
+      expect(await worker.exited).toBe(1);
+      expect(worker.output()).toContain(`WORKER_HEALTH_PORT=${port} could not be opened (EADDRINUSE)`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('with DATABASE_MIGRATE_ON_START=false says once what is missing, claims nothing, and starts after npm run db:migrate', { timeout: 120_000 }, async () => {
