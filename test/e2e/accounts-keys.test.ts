@@ -148,6 +148,28 @@ describe('sign-in and API keys', () => {
     expect(status).toBe(429);
   });
 
+  it('answers 503 saying the database is not answering while it does not, never its address (a 500 before)', async () => {
+    const port = await freePort();
+    // A PostgreSQL server that is down: nothing listens on port 1.
+    const child = spawnNextStart('web-database-down', port, { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing', PUBLIC_WEBAPP_URL: `http://127.0.0.1:${port}` });
+    try {
+      const health = await waitFor(() => fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 100, what: 'the app to answer' });
+      expect(health.status).toBe(503);
+      for (const [method, route, body] of [
+        ['POST', '/api/auth/signup', { email: 'db-down@example.com', password: PASSWORD }],
+        ['POST', '/api/auth/signin', { email: 'db-down@example.com', password: PASSWORD }],
+        ['POST', '/api/auth/forgot-password', { email: 'db-down@example.com' }],
+      ] as const) {
+        const answer = await fetch(`http://127.0.0.1:${port}${route}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const text = await answer.text();
+        expect(answer.status, `${route}: ${text}`).toBe(503);
+        expect(JSON.parse(text)).toEqual({ error: 'The database is not answering. Try again shortly.' });
+      }
+    } finally {
+      await child.stop();
+    }
+  });
+
   it('refuses to start in production with WEBHOOK_ALLOW_PRIVATE=true, naming the variable and WEBHOOK_ALLOWED_HOSTS, and exits 1', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-refused-'));
     const port = await freePort();

@@ -60,19 +60,31 @@ export function errorResponse(error: unknown, log?: (error: unknown) => void): R
   }
   log?.(error);
   captureRouteError(error);
-  // Still reported (a missing table in production is an incident), but the answer says what fixes it.
-  if (isSchemaBehind(error)) return Response.json({ error: SCHEMA_BEHIND }, { status: 503 });
+  // Still reported (a missing table or a database down in production is an incident), but the answer says what it
+  // is: the client can retry later, the operator knows where to look. Never the database's address.
+  const cause = databaseCause(error);
+  if (cause === 'schema-behind') return Response.json({ error: SCHEMA_BEHIND }, { status: 503 });
+  if (cause === 'unreachable') return Response.json({ error: DATABASE_UNREACHABLE }, { status: 503 });
   return Response.json({ error: 'Internal error' }, { status: 500 });
 }
 
 const SCHEMA_BEHIND =
   'The database lacks a table or column this version of the app needs: its schema is behind. Run `npm run db:migrate` (GET /api/health lists the pending migrations).';
+const DATABASE_UNREACHABLE = 'The database is not answering. Try again shortly.';
 
-/** PostgreSQL's undefined_table (42P01) or undefined_column (42703), however deep the ORM wrapped it. */
-function isSchemaBehind(error: unknown): boolean {
+/** Connection-level failures: refused, unknown host, timed out, reset, the server shutting down or restarting. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '3D000']);
+
+/**
+ * PostgreSQL's undefined_table (42P01) or undefined_column (42703) mean the schema is behind; a connection that
+ * could not be made or was lost means the database is unreachable; however deep the ORM wrapped the error.
+ */
+function databaseCause(error: unknown): 'schema-behind' | 'unreachable' | null {
   for (let current = error; current instanceof Error; current = current.cause) {
     const code = (current as { code?: unknown }).code;
-    if (code === '42P01' || code === '42703') return true;
+    if (code === '42P01' || code === '42703') return 'schema-behind';
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return 'unreachable';
+    if (/^(timeout exceeded when trying to connect|Connection terminated)/.test(current.message)) return 'unreachable';
   }
-  return false;
+  return null;
 }
