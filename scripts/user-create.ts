@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { getConfig, loadEnvFiles } from '../src/env';
 import { openDatabase } from '../src/db/client';
-import { exitOnStartupFailure } from '../src/startup-failure';
+import { databaseFailureMessage, exitOnStartupFailure } from '../src/startup-failure';
 import { createUser } from '../src/domain/users/create-user';
 
 const usage = 'usage: npm run user:create -- --email <address> [--name <name>] [--admin]';
@@ -37,7 +37,7 @@ try {
   console.log(`Created ${user.role === 'ADMIN' ? 'admin' : 'user'} ${user.email} (${user.id}).`);
   console.log(`API key (shown once, store it now): ${apiKey}`);
 } catch (error) {
-  console.error(`Could not create the user: ${(error as Error).message}`);
+  console.error(`Could not create the user: ${databaseFailureMessage(error)}`);
   process.exitCode = 1;
 } finally {
   await database.close();

@@ -14,6 +14,7 @@ import { createProvider } from '../jobs/providers/create-provider';
 import { LocalInspector } from '../jobs/providers/local/local-inspector';
 import type { JobProvider } from '../jobs/providers/types';
 import { JobRegistry } from '../jobs/registry';
+import { databaseFailureMessage } from '../startup-failure';
 import { CliError, EXIT } from './cli-error';
 import { buildJobsProgram } from './jobs-program';
 
@@ -58,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return HELP_CODES.has(error.code) ? EXIT.ok : EXIT.usage;
     const known = error instanceof CliError;
-    const message = known ? error.message : error instanceof Error ? error.message : String(error);
+    const message = known ? error.message : databaseFailureMessage(error);
     if (json) process.stdout.write(`${JSON.stringify({ error: message, code: known ? error.code : 'failure' })}\n`);
     else process.stderr.write(`${message}\n`);
     return known ? error.exitCode : EXIT.failure;

@@ -4,12 +4,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineJob, type JobDefinition } from '../../src/jobs/define';
 import { defineEvent } from '../../src/jobs/event-type';
 import { createProviderHarness, type ProviderHarness } from '../helpers/provider-harness';
-import { redisUrl } from '../helpers/services';
+import { adminUrl, databaseUrl, redisUrl } from '../helpers/services';
 
 const work = defineEvent('cli/work', z.object({ ref: z.string(), token: z.string().optional() }));
 const failing = new Set<string>();
@@ -50,10 +51,12 @@ describe('npm run jobs', () => {
   const cli = (...args: string[]) => cliWith({ DATABASE_URL: harness.database.url }, ...args);
   /** The CLI as `npm run jobs` starts it, from `cwd` (this checkout unless told: e.g. a directory holding a .env.local). */
   const cliWith = (env: Record<string, string | undefined>, ...args: string[]) => cliIn(root, env, ...args);
-  const cliIn = (cwd: string, env: Record<string, string | undefined>, ...args: string[]) =>
+  const cliIn = (cwd: string, env: Record<string, string | undefined>, ...args: string[]) => scriptIn('src/cli/jobs.ts', cwd, env, ...args);
+  /** One of the package's CLIs (`src/cli/jobs.ts`, `src/db/migrate-cli.ts`, `scripts/user-create.ts`) as npm runs it. */
+  const scriptIn = (script: string, cwd: string, env: Record<string, string | undefined>, ...args: string[]) =>
     new Promise<Run>((resolve, reject) => {
       const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-      const child = spawn(process.execPath, ['--import', tsx, path.join(root, 'src/cli/jobs.ts'), ...args], {
+      const child = spawn(process.execPath, ['--import', tsx, path.join(root, script), ...args], {
         cwd,
         env: { ...withoutDatabase(process.env), JOBS_PROVIDER: 'local', LOG_LEVEL: 'warn', NODE_ENV: 'test', TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,6 +78,35 @@ describe('npm run jobs', () => {
   };
   const auditRows = (type: string) =>
     harness.database.handle.sql.query<{ data: Record<string, unknown> }>(`select data from audit_logs where type = $1 order by id`, [type]);
+
+  it('says what to do when the database is unmigrated or does not answer, and never prints a query\'s values', async () => {
+    const name = `jobs_cli_empty_${randomUUID().slice(0, 8)}`;
+    const admin = new pg.Client(adminUrl());
+    await admin.connect();
+    await admin.query(`create database "${name}"`);
+    try {
+      const empty = { DATABASE_URL: databaseUrl(name) };
+      const list = await cliWith(empty, 'list');
+      expect(list.code).toBe(1);
+      expect(list.stderr).toMatch(/schema is behind.*run `npm run db:migrate`/);
+      const user = await scriptIn('scripts/user-create.ts', root, empty, '--email', 'values-stay-out@example.com');
+      expect(user.code).toBe(1);
+      expect(user.stderr).toMatch(/schema is behind.*npm run db:migrate/);
+      expect(user.stderr).not.toContain('values-stay-out@example.com');
+
+      const down = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing' };
+      const migrate = await scriptIn('src/db/migrate-cli.ts', root, down);
+      expect(migrate.code).toBe(1);
+      expect(migrate.stderr).toMatch(/^Could not migrate the PostgreSQL database: the database does not answer \(ECONNREFUSED: .*\): check DATABASE_URL/);
+      expect(migrate.stderr).not.toMatch(/\n\s+at /);
+      const applied = await scriptIn('src/db/migrate-cli.ts', root, empty);
+      expect(applied.stdout).toMatch(/^Applied \d+ migration\(s\) to the PostgreSQL database: 0000_create_tables, /);
+      expect((await scriptIn('src/db/migrate-cli.ts', root, empty)).stdout).toBe('Nothing to apply: the PostgreSQL database has every migration.\n');
+    } finally {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    }
+  });
 
   it('prints help (exit 0) and refuses bad usage (exit 2)', async () => {
     const help = await cli('--help');

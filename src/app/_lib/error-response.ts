@@ -2,6 +2,7 @@
 // details go to the log and to Sentry, not to the client. (A 500 answered here never reaches Next's
 // onRequestError, so this is where it is reported: once.)
 import { isValidationError, type EnqueueError, type ValidationError } from '@/jobs/errors';
+import { classifyDatabaseError } from '@/db/database-error';
 import { captureRouteError } from '@/observability/sentry';
 import type { ConflictError, ForbiddenError, GoneError, NotFoundError, TooManyRequestsError, UnauthorizedError, UnavailableError } from '@/domain/errors';
 
@@ -62,7 +63,7 @@ export function errorResponse(error: unknown, log?: (error: unknown) => void): R
   captureRouteError(error);
   // Still reported (a missing table or a database down in production is an incident), but the answer says what it
   // is: the client can retry later, the operator knows where to look. Never the database's address.
-  const cause = databaseCause(error);
+  const cause = classifyDatabaseError(error)?.kind;
   if (cause === 'schema-behind') return Response.json({ error: SCHEMA_BEHIND }, { status: 503 });
   if (cause === 'unreachable') return Response.json({ error: DATABASE_UNREACHABLE }, { status: 503 });
   return Response.json({ error: 'Internal error' }, { status: 500 });
@@ -71,20 +72,3 @@ export function errorResponse(error: unknown, log?: (error: unknown) => void): R
 const SCHEMA_BEHIND =
   'The database lacks a table or column this version of the app needs: its schema is behind. Run `npm run db:migrate` (GET /api/health lists the pending migrations).';
 const DATABASE_UNREACHABLE = 'The database is not answering. Try again shortly.';
-
-/** Connection-level failures: refused, unknown host, timed out, reset, the server shutting down or restarting. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '3D000']);
-
-/**
- * PostgreSQL's undefined_table (42P01) or undefined_column (42703) mean the schema is behind; a connection that
- * could not be made or was lost means the database is unreachable; however deep the ORM wrapped the error.
- */
-function databaseCause(error: unknown): 'schema-behind' | 'unreachable' | null {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as { code?: unknown }).code;
-    if (code === '42P01' || code === '42703') return 'schema-behind';
-    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return 'unreachable';
-    if (/^(timeout exceeded when trying to connect|Connection terminated)/.test(current.message)) return 'unreachable';
-  }
-  return null;
-}
