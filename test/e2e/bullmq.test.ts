@@ -96,6 +96,14 @@ describe('a web process started while Redis is down', () => {
       expect(owed).toEqual([{ attempts: 1 }]);
       // The app's own web process reaches Redis: its relay sends the events, and the verification email goes out.
       await waitForEmails(app(), 1, (sent) => sent.to === email, 'the verification email, relayed from the outbox');
+      // What reads the queues answers 503 at once instead of waiting for Redis without end (it hung before).
+      for (const route of ['/api/health/jobs', '/api/jobs/board/api/queues']) {
+        const startedAt = Date.now();
+        const answer = await fetch(`${base}${route}`, { headers: { authorization: `Bearer ${adminKey}` }, signal: AbortSignal.timeout(20_000) });
+        expect(answer.status, route).toBe(503);
+        expect(((await answer.json()) as { error: string }).error).toMatch(/^Redis is not answering/);
+        expect(Date.now() - startedAt, route).toBeLessThan(10_000);
+      }
       // A reset asked for while this process cannot reach Redis is answered as usual and sent once relayed.
       const reset = await fetch(`${base}/api/auth/forgot-password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
       expect(reset.status, await reset.clone().text()).toBe(202);

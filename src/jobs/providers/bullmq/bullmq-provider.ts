@@ -20,6 +20,7 @@ import { loadMemos } from '../postgres-store/memos';
 import type { JobInspector } from '../inspection';
 import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
 import { BullmqInspector } from './bullmq-inspector';
+import { gatedOnRedis, redisReady } from './redis-gate';
 import { anchorKey, cancelAnchor, recordAttemptError, startAttempt, type Anchor } from './anchor';
 import { scheduleCron } from './cron-schedules';
 import { indexCancellableJobs, removeCancelledJobs } from './cancel-on';
@@ -118,14 +119,19 @@ export class BullmqProvider implements JobProvider {
         const app = createBoardApp(this, BOARD_BASE_PATH);
         this.boardHandler = async (incoming) => app.fetch(incoming);
       }
-      return this.boardHandler(request);
+      // bull-board's API reads the queues too: the same bound as the inspector's (its page and assets need no Redis).
+      if (!new URL(request.url).pathname.startsWith(`${BOARD_BASE_PATH}/api/`)) return this.boardHandler(request);
+      return redisReady(this.producer()).then(
+        () => this.boardHandler!(request),
+        (error: Error) => Response.json({ error: error.message }, { status: 503 }),
+      );
     },
   };
 
   constructor(private readonly options: BullmqProviderOptions) {
     this.now = options.now ?? (() => new Date());
     this.memoWriter = new MemoWriter(options.database.sql);
-    this.inspector = new BullmqInspector({
+    this.inspector = gatedOnRedis(new BullmqInspector({
       definitionIds: this.definitionIds,
       queue: (id) => this.queue(id),
       redis: () => this.producer(),
@@ -136,7 +142,7 @@ export class BullmqProvider implements JobProvider {
         const [id] = await this.enqueue([planReplay(definition, event, priority)], 0);
         return id!;
       },
-    });
+    }), () => this.producer());
   }
 
   /** Producer connection: no offline queue, so a dispatch during a Redis outage fails at once with the cause. */
@@ -261,21 +267,18 @@ export class BullmqProvider implements JobProvider {
 
   async checkReadiness(): Promise<ProviderReadiness> {
     const redis = this.producer();
-    let onReady: (() => void) | undefined;
     try {
       // The producer has no offline queue, so a PING before its first connect would fail at once: wait for it.
-      const ready = redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', (onReady = resolve)));
-      const answer = await withTimeout(ready.then(() => redis.ping()), 2000, () => new Error('no answer within 2 s'));
+      await redisReady(redis);
+      const answer = await withTimeout(redis.ping(), 2000, () => new Error('no answer within 2 s'));
       return { ready: answer === 'PONG', detail: answer === 'PONG' ? 'Redis answered PING' : `Redis answered PING with ${answer}` };
     } catch (error) {
       // A connection error's message names the host and port; the health body is public, so only its code goes out.
       const code = (error as { code?: unknown }).code;
-      return { ready: false, detail: `Redis is not reachable: ${typeof code === 'string' ? code : (error as Error).message}` };
-    } finally {
-      // While Redis stays down every check (health, the outbox relay's every 5 s) would leave one more listener.
-      if (onReady) redis.off('ready', onReady);
+      return { ready: false, detail: `Redis is not reachable: ${typeof code === 'string' && code !== 'UNAVAILABLE' ? code : 'no connection within 2 s'}` };
     }
   }
+
 
   async start(): Promise<void> {
     if (this.workers.length) return;
