@@ -27,24 +27,30 @@ export function createGuardedLookup(policy: AddressPolicy, resolve: Resolver = s
       (answers) => {
         const family = options.family === 4 || options.family === 6 ? options.family : undefined;
         const usable = family ? answers.filter((answer) => answer.family === family) : answers;
-        if (usable.length === 0) {
-          callback(Object.assign(new Error(`${hostname} did not resolve`), { code: 'ENOTFOUND' }), '', 0);
+        if (usable.length === 0 || usable.some(({ address }) => refusalReason(address, policy))) {
+          callback(unreachableName(hostname), '', 0);
           return;
-        }
-        for (const { address } of usable) {
-          const reason = refusalReason(address, policy);
-          if (reason) {
-            // Not which address, nor what kind: the error is shown to whoever registered the URL, and must not
-            // let a user map the deployment's internal names to their addresses.
-            callback(new RefusedAddressError(`${hostname} resolves to an address webhooks may not reach (private, loopback or reserved)`), '', 0);
-            return;
-          }
         }
         // Node asks for every address when it races IPv4 and IPv6 (autoSelectFamily), else for one.
         if (options.all) callback(null, usable);
         else callback(null, usable[0]!.address, usable[0]!.family);
       },
-      (error: unknown) => callback(error as NodeJS.ErrnoException, '', 0),
+      (error: unknown) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        callback(code && NO_SUCH_NAME.has(code) ? unreachableName(hostname) : (error as NodeJS.ErrnoException), '', 0);
+      },
     );
   };
+}
+
+/** The resolver's ways of saying a name does not exist (or has no address). */
+const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA']);
+
+/**
+ * One answer for a name that does not exist and for one that resolves to a refused address: the error is shown to
+ * whoever registered the URL, and two answers would let any user learn which internal names the deployment has
+ * (`db`, `redis`, `*.internal`) and that they point inside. Not which address, nor what kind, either.
+ */
+function unreachableName(hostname: string): RefusedAddressError {
+  return new RefusedAddressError(`${hostname} does not resolve to an address webhooks may reach (no such name, or a private, loopback or reserved address)`);
 }

@@ -79,7 +79,7 @@ describe('deliverWebhook refuses private targets (allowPrivate=false)', () => {
     const result = await send(`http://rebind.example.test:${canary.portV4}/`, { resolve: resolveTo('127.0.0.1') });
     expect(result).toMatchObject({ ok: false, outcome: 'refused' });
     // The refusal is shown to the webhook's owner: it says what happened, not which address the name has.
-    expect(result.error).toContain('rebind.example.test resolves to an address webhooks may not reach');
+    expect(result.error).toContain('rebind.example.test does not resolve to an address webhooks may reach');
     expect(result.error).not.toContain('127.0.0.1');
     expect(lookups).toContain('rebind.example.test');
     expect(canary.connections).toBe(0);
@@ -107,11 +107,16 @@ describe('deliverWebhook refuses private targets (allowPrivate=false)', () => {
     expect(canary.connections).toBe(0);
   });
 
-  it('fails closed when DNS errors', async () => {
+  it('fails closed when DNS errors, and says of a name that does not exist what it says of a private one', async () => {
     const failing: Resolver = () => Promise.reject(Object.assign(new Error('queryA ENOTFOUND'), { code: 'ENOTFOUND' }));
-    const result = await send(`http://missing.example.test:${canary.portV4}/`, { resolve: failing });
-    expect(result).toMatchObject({ ok: false, outcome: 'retry' });
-    expect(result.error).toContain('ENOTFOUND');
+    const missing = await send(`http://internal.example.test:${canary.portV4}/`, { resolve: failing });
+    const inside = await send(`http://internal.example.test:${canary.portV4}/`, { resolve: resolveTo('10.0.0.5') });
+    expect(missing).toMatchObject({ ok: false, outcome: 'refused' });
+    // The delivery log is the registering user's to read: it must not tell an existing internal name from a missing one.
+    expect(missing.error).toBe(inside.error);
+    expect(missing.error).toBe('internal.example.test does not resolve to an address webhooks may reach (no such name, or a private, loopback or reserved address)');
+    const broken: Resolver = () => Promise.reject(Object.assign(new Error('queryA ETIMEOUT'), { code: 'ETIMEOUT' }));
+    expect(await send(`http://internal.example.test:${canary.portV4}/`, { resolve: broken })).toMatchObject({ ok: false, outcome: 'retry' });
     expect(canary.connections).toBe(0);
   });
 });
