@@ -44,8 +44,13 @@ export function clientAddress(headers: Headers, trustedProxies: number): string 
   return limitBucket(forwarded[forwarded.length - trustedProxies] ?? peer);
 }
 
-/** The bucket of an address: IPv4 itself, IPv6 its /64; anything that is not an address (a proxy's junk) as given. */
-function limitBucket(address: string): string {
+/**
+ * The bucket of an address: IPv4 itself, IPv6 its /64; anything that is not an address (a proxy's junk) as given.
+ * A port is dropped first: some proxies write `ip:port` (`[v6]:port`), a new port per connection, and the port kept
+ * made every connection a fresh bucket.
+ */
+function limitBucket(entry: string): string {
+  const address = withoutPort(entry);
   if (!ipaddr.isValid(address)) return address;
   const parsed = ipaddr.parse(address);
   if (parsed.kind() === 'ipv4') return parsed.toString();
@@ -53,4 +58,12 @@ function limitBucket(address: string): string {
   if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
   const prefix = v6.parts.slice(0, 4).concat([0, 0, 0, 0]);
   return `${new ipaddr.IPv6(prefix).toString()}/64`;
+}
+
+/** `a.b.c.d:port` → `a.b.c.d`, `[v6]:port` or `[v6]` → `v6`; anything else unchanged (a bare IPv6 has colons too). */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1]!;
+  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  return v4WithPort ? v4WithPort[1]! : entry;
 }

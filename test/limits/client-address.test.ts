@@ -28,6 +28,14 @@ describe('clientAddress', () => {
     expect(clientAddress(forwarded, 1)).toBe('2001:db8:9:9::/64');
   });
 
+  it('drops the port a proxy may write beside the address, so a new port per connection is not a new bucket', () => {
+    expect(clientAddress(headers('7.7.7.7:40001'), 1)).toBe('7.7.7.7');
+    expect(clientAddress(headers('7.7.7.7:40002'), 1)).toBe('7.7.7.7');
+    expect(clientAddress(headers('[2001:db8:1:2::1]:80'), 1)).toBe('2001:db8:1:2::/64');
+    expect(clientAddress(headers('[2001:db8:1:2::9]'), 1)).toBe('2001:db8:1:2::/64');
+    expect(clientAddress(headers('2001:db8:1:2::1'), 1)).toBe('2001:db8:1:2::/64');
+  });
+
   it('puts requests without a stamped peer in one shared bucket rather than none', () => {
     expect(clientAddress(new Headers(), 0)).toBe('unknown');
   });
