@@ -193,7 +193,7 @@ const envSchema = z
     }
     if (env.ALERT_WEBHOOK_URL) require('ALERT_WEBHOOK_SECRET', 'when ALERT_WEBHOOK_URL is set (alerts are signed)');
     if (env.JOBS_SERVER_DISABLED && env.ONLY_JOB_SERVER) {
-      ctx.addIssue({ code: 'custom', path: ['ONLY_JOB_SERVER'], message: 'cannot be true together with JOBS_SERVER_DISABLED' });
+      ctx.addIssue({ code: 'custom', path: ['ONLY_JOB_SERVER'], message: 'cannot be true together with JOBS_SERVER_DISABLED: set JOBS_SERVER_DISABLED=true only in the web process\'s environment, not in a .env file `npm run worker` reads too' });
     }
   });
 

@@ -39,6 +39,10 @@ export function getRuntime(): Promise<Runtime> {
 
 async function createRuntime(config: Config): Promise<Runtime> {
   const logger = createLogger(config.logLevel, { pretty: config.nodeEnv === 'development' });
+  if (config.isProduction && !config.email.resendApiKey) {
+    // The email outbox is for development (read at /dev/outbox); in production nobody would ever see those mails.
+    logger.warn({}, 'RESEND_API_KEY is not set: emails (verification, signing invitations, resets) are only recorded in email_messages, never delivered; set it to send them');
+  }
   const database = await openDatabase(config.database, { isVercel: config.isVercel });
   // The alert job judges the provider built below from these definitions: it reads the sources when it runs.
   const health: { sources?: JobHealthSources } = {};
