@@ -111,6 +111,25 @@ describe('a path with broken percent-encoding', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
     expect(answer).toContain('{"error":"Malformed URL: \\"*\\" names no resource here"}');
   });
+
+  it('serves a request in the absolute form as its path, never redirecting to the host it names', async () => {
+    const { hostname, port } = new URL(app().url);
+    const raw = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        // write, not end: a half-closed socket may be dropped before an asynchronous answer; Connection: close ends it.
+        const socket = connect(Number(port), hostname, () => socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`));
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+    const offSite = await raw('http://evil.example/sign/abc');
+    expect(offSite).not.toMatch(/^location: .*evil\.example/im);
+    expect(offSite).not.toMatch(/^HTTP\/1\.1 30\d/);
+    const health = await raw('http://evil.example/api/health');
+    expect(health).toMatch(/^HTTP\/1\.1 200/);
+    expect(health).toContain('"status":"ok"');
+  });
 });
 
 describe('security headers', () => {
