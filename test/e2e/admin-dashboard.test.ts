@@ -174,7 +174,19 @@ describe('the jobs dashboard over HTTP', () => {
     expect(wrongKey.headers.get('set-cookie')).toBeNull();
     const shown = await post('/admin/jobs/session', { apiKey: 'sk_not_a_real_key_at_all' }, { html: true });
     expect(shown.status).toBe(303);
-    expect(decodeURIComponent(shown.headers.get('location')!)).toBe('/admin/jobs/sign-in?error=Invalid API key');
+    const signedLocation = shown.headers.get('location')!;
+    expect(decodeURIComponent(signedLocation)).toMatch(/^\/admin\/jobs\/sign-in\?error=Invalid API key&sig=[\w-]{32}$/);
+    // The page shows the message its own redirect signed, and no text a link brings: a phishing line would read
+    // as the dashboard's own words.
+    expect([...(await (await get(signedLocation)).text()).matchAll(/<p class="banner[^"]*"[^>]*>([^<]*)<\/p>/g)].map((match) => match[1])).toEqual(['Invalid API key']);
+    const forged = `/admin/jobs/sign-in?error=${encodeURIComponent('Session expired. Re-enter your key at https://evil.example')}`;
+    for (const link of [forged, `${forged}&sig=${'A'.repeat(32)}`, signedLocation.replace('Invalid', 'Valid')]) {
+      const page = await get(link);
+      expect(page.status).toBe(200);
+      // (The URL itself is in the page's router data; what matters is that no banner says it.)
+      const banners = [...(await page.text()).matchAll(/<p class="banner[^"]*"[^>]*>([^<]*)<\/p>/g)].map((match) => match[1]);
+      expect(banners, link).toEqual([]);
+    }
 
     const user = await signUp('not-an-admin@example.com');
     const nonAdmin: Array<Record<string, string>> = [{ apiKey: user.apiKey }, { email: 'not-an-admin@example.com', password: PASSWORD }];

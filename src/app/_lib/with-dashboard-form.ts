@@ -11,6 +11,7 @@ import type { User } from '@/domain/users/create-user';
 import { getRuntime, type Runtime } from '@/runtime';
 import { verifyAdminSession, sessionFromCookieHeader } from './admin-session';
 import { errorResponse } from './error-response';
+import { withFlash } from './flash-message';
 import { rejectUnsafeInput } from './read-body';
 import { readForm } from './read-form';
 import type { RouteHandler, RouteParams } from './with-runtime';
@@ -74,7 +75,7 @@ export function withDashboardForm<Params extends RouteParams, Schema extends z.Z
       const body = (await response.json()) as { error: string; issues?: Array<{ path: string; message: string }> };
       const message = [body.error, ...(body.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`)].join('; ');
       const page = response.status === 401 ? SIGN_IN_PATH : options.back(params);
-      return new Response(null, { status: 303, headers: { location: `${page}?error=${encodeURIComponent(message)}` } });
+      return new Response(null, { status: 303, headers: { location: runtime ? withFlash(runtime.config, page, 'error', message) : page } });
     }
   };
 }

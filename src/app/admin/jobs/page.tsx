@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { JOB_STATUSES } from '@/db/schema/jobs';
 import type { JobFilter } from '@/jobs/providers/inspection';
+import { flashFrom } from '@/app/_lib/flash-message';
 import { DashboardShell } from './_components/dashboard-shell';
 import { JobTable } from './_components/job-table';
 import { NoInspector } from './_components/no-inspector';
@@ -25,12 +26,12 @@ const listQuery = z.object({
 export default async function JobsPage({ searchParams }: { searchParams: SearchParams }) {
   const { runtime, admin } = await requireDashboardSession();
   const params = await searchParams;
-  const shell = { admin, section: 'jobs', title: 'Jobs', notice: searchParam(params, 'notice') } as const;
+  const shell = { admin, section: 'jobs', title: 'Jobs', notice: flashFrom(runtime.config, params, 'notice') } as const;
   const { inspector } = runtime.provider;
   if (!inspector) return <DashboardShell {...shell}><NoInspector provider={runtime.provider} /></DashboardShell>;
 
   const query = listQuery.safeParse(Object.fromEntries(['status', 'definition', 'id', 'cursor'].map((name) => [name, searchParam(params, name)])));
-  const error = query.success ? searchParam(params, 'error') : query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  const error = query.success ? flashFrom(runtime.config, params, 'error') : query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
   const { cursor, ...filter }: JobFilter & { cursor?: string } = query.success ? query.data : {};
   const [counts, page] = await load(() => Promise.all([inspector.counts(), inspector.list(filter, { limit: PAGE_SIZE, cursor })]));
   const definitions = runtime.registry.definitions.map((definition) => definition.id).sort();

@@ -3,10 +3,11 @@ import { jobIdFromSegment, jobPath } from '@/app/_lib/dashboard-actions';
 import { isJobId } from '@/jobs/job-id';
 import type { JobDetail } from '@/jobs/providers/inspection';
 import { DataTable, ErrorLine, type Column } from '../_components/data-table';
+import { flashFrom } from '@/app/_lib/flash-message';
 import { DashboardShell } from '../_components/dashboard-shell';
 import { NoInspector } from '../_components/no-inspector';
 import { StatusBadge } from '../_components/status-badge';
-import { load, requireDashboardSession, searchParam, type SearchParams } from '../_lib/dashboard-page';
+import { load, requireDashboardSession, type SearchParams } from '../_lib/dashboard-page';
 import { formatDuration, formatJson, formatTime } from '../_lib/format';
 
 export const runtime = 'nodejs';
@@ -18,7 +19,7 @@ export default async function JobPage({ params, searchParams }: { params: Promis
   const { runtime, admin } = await requireDashboardSession();
   const id = jobIdFromSegment((await params).id);
   const query = await searchParams;
-  const shell = { admin, section: 'jobs', title: `Job ${id}`, notice: searchParam(query, 'notice'), error: searchParam(query, 'error') } as const;
+  const shell = { admin, section: 'jobs', title: `Job ${id}`, notice: flashFrom(runtime.config, query, 'notice'), error: flashFrom(runtime.config, query, 'error') } as const;
   const { inspector } = runtime.provider;
   if (!inspector) return <DashboardShell {...shell}><NoInspector provider={runtime.provider} /></DashboardShell>;
   if (!isJobId(id)) notFound();

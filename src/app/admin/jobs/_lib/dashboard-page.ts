@@ -5,6 +5,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { ADMIN_SESSION_COOKIE } from '@/app/_lib/admin-session';
+import { withFlash } from '@/app/_lib/flash-message';
 import { SIGN_IN_PATH, sessionAdmin } from '@/app/_lib/with-dashboard-form';
 import type { User } from '@/domain/users/create-user';
 import { hasErrorCode } from '@/jobs/errors';
@@ -29,7 +30,7 @@ export const requireDashboardSession = cache(async (): Promise<DashboardSession>
     refusal = value ? (error as Error).message : undefined;
   }
   // redirect() throws Next's own signal, so it stays outside the try.
-  if (!admin) redirect(refusal ? `${SIGN_IN_PATH}?error=${encodeURIComponent(refusal)}` : SIGN_IN_PATH);
+  if (!admin) redirect(refusal ? withFlash(runtime.config, SIGN_IN_PATH, 'error', refusal) : SIGN_IN_PATH);
   return { runtime, admin };
 });
 

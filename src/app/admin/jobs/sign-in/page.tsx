@@ -1,6 +1,7 @@
 import { getRuntime } from '@/runtime';
 import { DashboardShell } from '../_components/dashboard-shell';
-import { searchParam, type SearchParams } from '../_lib/dashboard-page';
+import { flashFrom } from '@/app/_lib/flash-message';
+import type { SearchParams } from '../_lib/dashboard-page';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -12,7 +13,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const params = await searchParams;
   const configured = config.adminSessionSecret !== undefined;
   return (
-    <DashboardShell title="Sign in to the jobs dashboard" error={configured ? searchParam(params, 'error') : undefined} notice={searchParam(params, 'notice')}>
+    <DashboardShell title="Sign in to the jobs dashboard" error={configured ? flashFrom(config, params, 'error') : undefined} notice={flashFrom(config, params, 'notice')}>
       {!configured ? (
         <p className="banner banner-error" role="alert">
           The dashboard is not configured: set <code>ADMIN_SESSION_SECRET</code> (at least 32 characters) and restart

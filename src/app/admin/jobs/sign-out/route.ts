@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withFlash } from '@/app/_lib/flash-message';
 import { clearedSessionCookie, verifyAdminSession } from '@/app/_lib/admin-session';
 import { requestSession, SIGN_IN_PATH, withDashboardForm } from '@/app/_lib/with-dashboard-form';
 import { revokeAdminSessions } from '@/domain/admin/authenticate-admin';
@@ -14,5 +15,5 @@ export const dynamic = 'force-dynamic';
 export const POST = withDashboardForm({ schema: z.object({}), back: () => SIGN_IN_PATH }, async ({ request, runtime }) => {
   const session = verifyAdminSession(runtime.config, requestSession(request));
   if (session) await revokeAdminSessions(runtime.database.db, session.userId);
-  return { location: `${SIGN_IN_PATH}?notice=${encodeURIComponent('Signed out.')}`, setCookie: clearedSessionCookie(runtime.config) };
+  return { location: withFlash(runtime.config, SIGN_IN_PATH, 'notice', 'Signed out.'), setCookie: clearedSessionCookie(runtime.config) };
 });
