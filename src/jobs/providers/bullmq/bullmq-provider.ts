@@ -21,6 +21,7 @@ import type { JobInspector } from '../inspection';
 import type { DispatchOptions, EventToDispatch, HttpHandler, JobProvider, ProviderReadiness } from '../types';
 import { BullmqInspector } from './bullmq-inspector';
 import { gatedOnRedis, redisReady } from './redis-gate';
+import { throttledWarn } from './error-log-throttle';
 import { anchorKey, cancelAnchor, recordAttemptError, startAttempt, type Anchor } from './anchor';
 import { scheduleCron } from './cron-schedules';
 import { indexCancellableJobs, removeCancelledJobs } from './cancel-on';
@@ -109,6 +110,8 @@ export class BullmqProvider implements JobProvider {
   private boardHandler: HttpHandler | undefined;
   /** Step memos (in PostgreSQL, beside the anchor rows) of every job this process runs share commits. */
   private readonly memoWriter: MemoWriter;
+  /** Connection errors, at most one line a minute per kind while Redis stays down (error-log-throttle.ts). */
+  private readonly warnOf: Record<'producer' | 'queue' | 'worker', ReturnType<typeof throttledWarn>>;
   /** The dashboard's and CLI's view of the queues, through BullMQ's Queue API (bullmq-inspector.ts). */
   readonly inspector: JobInspector;
   /** bull-board, served by /api/jobs/board (admins only in production; the route decides who may see it). */
@@ -130,6 +133,11 @@ export class BullmqProvider implements JobProvider {
 
   constructor(private readonly options: BullmqProviderOptions) {
     this.now = options.now ?? (() => new Date());
+    this.warnOf = {
+      producer: throttledWarn(options.logger, 'redis producer connection error'),
+      queue: throttledWarn(options.logger, 'bullmq queue error'),
+      worker: throttledWarn(options.logger, 'bullmq worker error'),
+    };
     this.memoWriter = new MemoWriter(options.database.sql);
     this.inspector = gatedOnRedis(new BullmqInspector({
       definitionIds: this.definitionIds,
@@ -149,7 +157,7 @@ export class BullmqProvider implements JobProvider {
   private producer(): Redis {
     if (!this.producerConnection) {
       this.producerConnection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-      this.producerConnection.on('error', (error) => this.options.logger.warn({ err: error }, 'redis producer connection error'));
+      this.producerConnection.on('error', (error) => this.warnOf.producer(error));
     }
     return this.producerConnection;
   }
@@ -163,7 +171,7 @@ export class BullmqProvider implements JobProvider {
     let queue = this.queues.get(definitionId);
     if (!queue) {
       queue = new Queue(definitionId, { connection: this.producer(), prefix: this.options.prefix });
-      queue.on('error', (error) => this.options.logger.warn({ err: error, queue: definitionId }, 'bullmq queue error'));
+      queue.on('error', (error) => this.warnOf.queue(error, { queue: definitionId }));
       this.queues.set(definitionId, queue);
     }
     return queue;
@@ -300,7 +308,7 @@ export class BullmqProvider implements JobProvider {
         stalledInterval: this.options.lockDurationMs ?? 30_000,
         settings: { backoffStrategy: (_attempts, _type, error) => (error instanceof RetryLater ? error.delayMs : 1000) },
       });
-      worker.on('error', (error) => this.options.logger.warn({ err: error, queue: definition.id }, 'bullmq worker error'));
+      worker.on('error', (error) => this.warnOf.worker(error, { queue: definition.id }));
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
