@@ -35,6 +35,8 @@ interface HeldJob {
   lockToken: string;
   /** The handler's return value, set when it completed: the batched completion writes it. */
   result?: unknown;
+  /** performance.now() when this runner started the job (not when it was claimed): the recorded start time. */
+  startedMono?: number;
 }
 
 export class JobRunner {
@@ -114,7 +116,7 @@ export class JobRunner {
   }
 
   private async runInContext(row: ClaimedJobRow, slots: WorkerSlots | undefined): Promise<ExecuteOutcome['kind'] | 'error'> {
-    const job: HeldJob = { id: row.id, lockToken: row.lock_token };
+    const job: HeldJob = { id: row.id, lockToken: row.lock_token, startedMono: performance.now() };
     this.held.set(job.id, job);
     const { logger } = this.options;
     let keepHolding = false;

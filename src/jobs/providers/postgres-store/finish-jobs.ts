@@ -9,17 +9,36 @@ export interface Completion {
   id: string;
   lockToken: string;
   result?: unknown;
+  /**
+   * When this worker started running the job (performance.now()), if it knows. The claim's started_at also counts
+   * the time a job waited in the worker's prefetch buffer, behind another job's whole run.
+   */
+  startedMono?: number;
+}
+
+/**
+ * When the attempt started, in SQL: now() minus the milliseconds the worker measured since it started the job (a
+ * span on one clock, so the app's and the database's clocks need not agree), or the claim's started_at.
+ */
+export function startedAtSql(alias: string, elapsedMs: string): string {
+  return `coalesce(now() - ${elapsedMs} * interval '1 millisecond', ${alias}.started_at)`;
+}
+
+/** Milliseconds since the worker started `job`, for startedAtSql; null when it does not know. */
+export function elapsedSinceStart(job: { startedMono?: number }): number | null {
+  return job.startedMono === undefined ? null : Math.max(0, Math.round(performance.now() - job.startedMono));
 }
 
 /** SET clause of every completion (here and complete-and-claim): `finished` is the unnest() of the batch, with `result`. */
 export const MARK_COMPLETED = `
   set status = 'COMPLETED', completed_at = now(), updated_at = now(), result = finished.result,
-      ${appendAttempt('j', `'completed'`)},
+      started_at = ${startedAtSql('j', 'finished.elapsed_ms')},
+      ${appendAttempt('j', `'completed'`, undefined, startedAtSql('j', 'finished.elapsed_ms'))},
       locked_by = null, locked_until = null, lock_token = null, last_error = null`;
 
-/** The parameters of a batch as unnest() columns: ids, tokens, results (JSON text, cast to jsonb in SQL). */
-export function completionColumns(jobs: ReadonlyArray<Completion>): [string[], string[], string[]] {
-  return [jobs.map((job) => job.id), jobs.map((job) => job.lockToken), jobs.map((job) => jsonWithoutNul(job.result ?? null)!)];
+/** The parameters of a batch as unnest() columns: ids, tokens, results (JSON text, cast to jsonb in SQL), ms since start. */
+export function completionColumns(jobs: ReadonlyArray<Completion>): [string[], string[], string[], Array<number | null>] {
+  return [jobs.map((job) => job.id), jobs.map((job) => job.lockToken), jobs.map((job) => jsonWithoutNul(job.result ?? null)!), jobs.map(elapsedSinceStart)];
 }
 
 /** JSON text for a jsonb parameter (see withoutNul); null for undefined, which JSON cannot say. */
@@ -39,7 +58,7 @@ function withoutNul(_key: string, value: unknown): unknown {
 const COMPLETE_JOBS = `
   update background_jobs j
      ${MARK_COMPLETED}
-    from unnest($1::bigint[], $2::uuid[], $3::jsonb[]) as finished(id, token, result)
+    from unnest($1::bigint[], $2::uuid[], $3::jsonb[], $4::integer[]) as finished(id, token, result, elapsed_ms)
    where j.id = finished.id and j.lock_token = finished.token
   returning j.id::text as id`;
 
@@ -58,16 +77,17 @@ const FAIL_JOB = `
          run_at = case when $3 then run_at else now() + $4 * interval '1 millisecond' end,
          completed_at = case when $3 then now() else null end,
          last_error = $5, updated_at = now(), locked_by = null, locked_until = null, lock_token = null,
-         ${appendAttempt('j', `case when $3 then 'failed' else 'retry' end`, '$5')}
+         started_at = ${startedAtSql('j', '$6::integer')},
+         ${appendAttempt('j', `case when $3 then 'failed' else 'retry' end`, '$5', startedAtSql('j', '$6::integer'))}
    where id = $1 and lock_token = $2
   returning id::text as id`;
 
 export async function failJob(
   sql: SqlExecutor,
-  job: { id: string; lockToken: string },
+  job: { id: string; lockToken: string; startedMono?: number },
   outcome: { final: boolean; retryDelayMs: number; error: string },
 ): Promise<boolean> {
-  const rows = await sql.query(FAIL_JOB, [job.id, job.lockToken, outcome.final, outcome.retryDelayMs, outcome.error], 'jobs_fail');
+  const rows = await sql.query(FAIL_JOB, [job.id, job.lockToken, outcome.final, outcome.retryDelayMs, outcome.error, elapsedSinceStart(job)], 'jobs_fail');
   return rows.length === 1;
 }
 

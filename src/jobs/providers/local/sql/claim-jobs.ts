@@ -88,7 +88,7 @@ const COMPLETE_AND_CLAIM = `
   with done as (
     update background_jobs j
        ${MARK_COMPLETED}
-      from unnest($5::bigint[], $6::uuid[], $7::jsonb[]) as finished(id, token, result)
+      from unnest($5::bigint[], $6::uuid[], $7::jsonb[], $8::integer[]) as finished(id, token, result, elapsed_ms)
      where j.id = finished.id and j.lock_token = finished.token
     returning j.id
   ),
