@@ -1,7 +1,8 @@
 // A step's memo is committed before the job's next step starts; the job's last memo is written after its handler
 // returns, with the worker slot already free, and the job is COMPLETED only once that memo is committed. Commits are
 // held back for real: another connection holds a SHARE lock on background_job_tasks, so memo INSERTs wait on it
-// (pg_stat_activity shows them waiting) while reads go on. PostgreSQL only: PGlite has one connection.
+// (pg_stat_activity shows them waiting) while reads go on. While a job waits for its memo it lends its worker slot
+// (worker-slots.ts); a worker holds at most 8 jobs per slot. PostgreSQL only: PGlite has one connection.
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -17,6 +18,7 @@ import { waitFor } from '../helpers/wait-for';
 
 const stepsEvent = defineEvent('durability/steps', z.object({}));
 const otherEvent = defineEvent('durability/other', z.object({}));
+const twoStepsEvent = defineEvent('durability/two-steps', z.object({}));
 
 describe('step memo durability (PostgreSQL)', () => {
   let database: TestDatabase | undefined;
@@ -170,5 +172,60 @@ describe('step memo durability (PostgreSQL)', () => {
     await waitFor(async () => (await finished()).every((row) => row.status === 'FAILED'), { what: 'both jobs to fail' });
     for (const row of await finished()) expect(row.last_error).toMatch(/unsupported Unicode escape sequence|\\u0000/);
     expect(events.sort()).toEqual(['last: one']);
+  });
+
+  it('holds at most 8 jobs per slot while their memos wait, and never runs code in more slots than it has', async () => {
+    const pollIntervalMs = 100;
+    let running = 0;
+    let mostRunning = 0;
+    let firstSteps = 0;
+    // Each step yields to the event loop while it counts as running, so code of two jobs could overlap if allowed.
+    const work = async () => {
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      running -= 1;
+    };
+    const registry = new JobRegistry(
+      [twoStepsEvent],
+      [
+        defineJob({ id: 'two-steps', trigger: { event: twoStepsEvent } }, async ({ step }) => {
+          await step.run('one', async () => {
+            firstSteps += 1;
+            await work();
+          });
+          await step.run('two', work);
+        }),
+      ],
+    );
+    database = await createTestDatabase('postgres');
+    locker = new pg.Client(database.url);
+    await locker.connect();
+    await holdMemoCommits();
+    provider = testLocalProvider(database.handle, registry, { concurrency: 2, leaseMs: 30_000, pollIntervalMs });
+    const client = new JobClient<Record<string, unknown>>(registry, provider);
+    await client.dispatch(Array.from({ length: 30 }, () => ({ name: 'durability/two-steps', data: {} })));
+    await provider.start();
+
+    await waitFor(() => firstSteps === 16, { what: '16 jobs (8 per slot) to run step one and wait for its memo' });
+    // Nothing announces that a 17th job was not claimed: give the worker three polls (each one a claim) to take one.
+    await new Promise((resolve) => setTimeout(resolve, 3 * pollIntervalMs));
+    expect(firstSteps).toBe(16);
+    const statuses = await database.handle.sql.query<{ status: string; n: number }>(
+      `select status, count(*)::int as n from background_jobs group by status order by status`,
+    );
+    expect(statuses).toEqual([
+      { status: 'PENDING', n: 14 },
+      { status: 'PROCESSING', n: 16 },
+    ]);
+
+    await releaseMemoCommits();
+    await waitFor(
+      async () => (await database!.handle.sql.query<{ n: number }>(`select count(*)::int as n from background_jobs where status = 'COMPLETED'`))[0]!.n === 30,
+      { what: 'all 30 jobs to complete' },
+    );
+    const memos = await database.handle.sql.query<{ n: number }>(`select count(*)::int as n from background_job_tasks where status = 'COMPLETED'`);
+    expect(memos[0]!.n).toBe(60);
+    expect(mostRunning).toBe(2);
   });
 });
